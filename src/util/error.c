@@ -1,0 +1,45 @@
+/* error.c - filling ks_error messages (see include/kensa/error.h). */
+#include "kensa/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int ks_error_set(ks_error *err, int code, const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    err->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    /* keep the message one line whatever the input contained */
+    for (char *p = err->msg; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    return code;
+}
+
+int ks_error_prefix(ks_error *err, const char *fmt, ...)
+{
+    if (!err)
+        return KS_ERR_GENERIC;
+    char prefix[KS_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    char old[KS_ERROR_MSG_MAX];
+    memcpy(old, err->msg, sizeof old);
+    snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+    return err->code;
+}
+
+void ks_error_clear(ks_error *err)
+{
+    if (!err)
+        return;
+    err->code = KS_OK;
+    err->msg[0] = '\0';
+}
