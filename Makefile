@@ -82,7 +82,7 @@ check: deps
 	@ASAN_OPTIONS=detect_leaks=1:exitcode=99:abort_on_error=0 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 KENSA_BIN=$(CURDIR)/build/asan/kensa KENSA_SRC=$(CURDIR) \
-	 build/asan/kensa-tests --jobs 2 $(TEST_ARGS)
+	 scripts/run-tests build/asan/kensa-tests --jobs 2 $(TEST_ARGS)
 
 test: check
 

@@ -32,7 +32,14 @@ int ks_error_prefix(ks_error *err, const char *fmt, ...)
     va_end(ap);
     char old[KS_ERROR_MSG_MAX];
     memcpy(old, err->msg, sizeof old);
-    snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+    /* truncation is fine: the message is a bounded one-liner */
+    size_t n = strnlen(prefix, sizeof err->msg - 3);
+    memcpy(err->msg, prefix, n);
+    memcpy(err->msg + n, ": ", 2);
+    size_t rest = sizeof err->msg - n - 3;
+    size_t m = strnlen(old, rest);
+    memcpy(err->msg + n + 2, old, m);
+    err->msg[n + 2 + m] = '\0';
     return err->code;
 }
 
