@@ -39,7 +39,7 @@ int ks_snapshot_open(ks_snapshot_reader **out, const char *path, size_t max_line
 /* Borrowed; valid until close. */
 const ks_snapshot_header *ks_snapshot_header_of(const ks_snapshot_reader *r);
 
-/* Next non-blank resource line. Returns 1 with *line/*len/*lineno set (line is
+/* Next non-blank resource line. Returns 1 with line, len and lineno set (line is
  * borrowed, valid until the next call, NUL-terminated), 0 at end of input, or <0:
  * KS_ERR_LIMIT for an over-long line (already skipped; the caller may go on) or
  * KS_ERR_IO for a read error (stop). err names file:line. */
