@@ -453,8 +453,8 @@ static int load_dir(ks_ruleset *set, const char *dir, int depth, ks_error *err)
         if (S_ISDIR(st.st_mode)) {
             e = load_dir(set, path, depth + 1, err);
         } else if (strlen(nm) > 5 && !strcmp(nm + strlen(nm) - 5, ".json")) {
-            char *text;
-            size_t len;
+            char *text = NULL;
+            size_t len = 0;
             if (!(e = read_file(path, &text, &len, err))) {
                 e = ks_ruleset_add_text(set, path, text, len, err);
                 free(text);

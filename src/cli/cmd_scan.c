@@ -1,0 +1,288 @@
+/* cmd_scan.c - `kensa scan`: load rules and a baseline, compile them, stream a
+ * snapshot through them, write the JSON findings document, print a summary
+ * and turn the outcome into the exit code. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <openssl/rand.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kensa/baseline.h"
+#include "kensa/cli.h"
+#include "kensa/program.h"
+#include "kensa/report.h"
+#include "kensa/rule.h"
+#include "kensa/scan.h"
+#include "kensa/timeutil.h"
+
+static void scan_usage(FILE *out)
+{
+    fprintf(out,
+        "usage: kensa scan --snapshot FILE [options]\n\n"
+        "  --snapshot FILE        snapshot to check (JSON Lines, docs/snapshot.md; - = stdin)\n"
+        "  --baseline SPEC        baseline, with overlays added by '+' (default ismap-moderate;\n"
+        "                         e.g. ismap-high+govcloud; see kensa baselines)\n"
+        "  --format LIST          report formats (json)\n"
+        "  --output DIR           write reports into DIR (default: JSON to stdout)\n"
+        "  --fail-on SEVERITY     critical|high|medium|low|info|none: exit 1 when a FAIL at or\n"
+        "                         above it exists (default high)\n"
+        "  --now TIME             evaluation time, RFC 3339 (default: now), for reproducible ages\n"
+        "  --threads N            evaluation threads (default: CPUs, at most 8)\n"
+        "  --scan-id ID           scan id to record (default: random UUID)\n"
+        "  --max-line-bytes N     longest snapshot line accepted (default 16 MiB)\n"
+        "  --baselines-dir DIR    where baselines and rules live (also $KENSA_HOME/baselines)\n"
+        "  -q, --quiet            no summary on stderr\n"
+        "  -v, --verbose          more detail on stderr\n\n"
+        "exit codes: 0 clean; 1 a FAIL at or above --fail-on; 2 usage, rule or input error;\n"
+        "            3 partial scan (ERROR findings or unreadable lines) with no such FAIL\n");
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+    fputs("kensa: scan: ", stderr);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs(" (see kensa scan --help)\n", stderr);
+    return KS_EXIT_USAGE;
+}
+
+static void random_uuid(char *out, size_t outsz)
+{
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1)
+        memset(b, 0, sizeof b);
+    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
+    snprintf(out, outsz,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+             b[15]);
+}
+
+static int default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+typedef struct scan_args {
+    const char *snapshot, *baseline, *formats, *output, *fail_on, *now, *scan_id, *dir;
+    int threads;
+    size_t max_line;
+    int verbosity;
+} scan_args;
+
+static int parse_args(int argc, char **argv, scan_args *a)
+{
+    enum { O_SNAP = 1000, O_BASE, O_FMT, O_OUT, O_FAIL, O_NOW, O_THR, O_ID, O_MAXL, O_DIR, O_PROV };
+    static const struct option opts[] = {
+        {"snapshot", required_argument, NULL, O_SNAP},   {"baseline", required_argument, NULL, O_BASE},
+        {"format", required_argument, NULL, O_FMT},      {"output", required_argument, NULL, O_OUT},
+        {"fail-on", required_argument, NULL, O_FAIL},    {"now", required_argument, NULL, O_NOW},
+        {"threads", required_argument, NULL, O_THR},     {"scan-id", required_argument, NULL, O_ID},
+        {"max-line-bytes", required_argument, NULL, O_MAXL},
+        {"baselines-dir", required_argument, NULL, O_DIR},
+        {"provider", required_argument, NULL, O_PROV},   {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},             {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+        char *end;
+        long n;
+        switch (c) {
+        case O_SNAP: a->snapshot = optarg; break;
+        case O_BASE: a->baseline = optarg; break;
+        case O_FMT: a->formats = optarg; break;
+        case O_OUT: a->output = optarg; break;
+        case O_FAIL: a->fail_on = optarg; break;
+        case O_NOW: a->now = optarg; break;
+        case O_ID: a->scan_id = optarg; break;
+        case O_DIR: a->dir = optarg; break;
+        case O_THR:
+            n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 64)
+                return usage_error("--threads needs a number from 1 to 64, not \"%s\"", optarg);
+            a->threads = (int)n;
+            break;
+        case O_MAXL:
+            n = strtol(optarg, &end, 10);
+            if (*end || n < 1024 || n > 1024L * 1024 * 1024)
+                return usage_error("--max-line-bytes needs 1024 to 1073741824, not \"%s\"", optarg);
+            a->max_line = (size_t)n;
+            break;
+        case O_PROV:
+            return usage_error("live collection (--provider %s) is not available in this build "
+                               "yet; scan a snapshot with --snapshot", optarg);
+        case 'q': a->verbosity = -1; break;
+        case 'v': a->verbosity = 1; break;
+        case 'h': scan_usage(stdout); return -1;
+        default:
+            return usage_error("unknown or incomplete option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return usage_error("unexpected argument \"%s\"", argv[optind]);
+    if (!a->snapshot)
+        return usage_error("%s", "--snapshot FILE is required");
+    if (a->formats) {
+        /* only the JSON document exists so far; other formats come with the reports issue */
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s", a->formats);
+        char *save = NULL;
+        for (char *f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save))
+            if (strcmp(f, "json"))
+                return usage_error("report format \"%s\" is not available (available: json)", f);
+    }
+    return 0;
+}
+
+/* Open DIR/name.tmpXXXXXX (mode 0600); the caller renames it into place when
+ * complete, so an interrupted scan never leaves a truncated report. */
+static FILE *open_report_tmp(const char *dir, char *tmp, size_t tmpsz, ks_error *err)
+{
+    if (mkdir(dir, 0700) && errno != EEXIST) {
+        ks_error_set(err, KS_ERR_IO, "%s: %s", dir, strerror(errno));
+        return NULL;
+    }
+    snprintf(tmp, tmpsz, "%s/.findings.json.XXXXXX", dir);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        ks_error_set(err, KS_ERR_IO, "%s: %s", tmp, strerror(errno));
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        ks_error_set(err, KS_ERR_IO, "%s: %s", tmp, strerror(errno));
+    }
+    return f;
+}
+
+int ks_cmd_scan(int argc, char **argv, const ks_cli_env *env)
+{
+    (void)env;
+    scan_args a = {.baseline = "ismap-moderate", .fail_on = "high", .threads = default_threads()};
+    int prc = parse_args(argc, argv, &a);
+    if (prc)
+        return prc < 0 ? KS_EXIT_OK : prc;
+
+    bool gate = strcmp(a.fail_on, "none") != 0;
+    ks_severity fail_on = KS_SEV_HIGH;
+    if (gate && ks_severity_parse(a.fail_on, &fail_on))
+        return usage_error("--fail-on must be critical, high, medium, low, info or none, not \"%s\"",
+                           a.fail_on);
+    double now = ks_time_now();
+    char started[32], evaluated[32];
+    ks_time_format_rfc3339(now, started, sizeof started);
+    if (a.now) {
+        if (ks_time_parse_rfc3339(a.now, &now))
+            return usage_error("--now needs an RFC 3339 time such as 2026-11-01T00:00:00Z, not \"%s\"",
+                               a.now);
+    }
+    ks_time_format_rfc3339(now, evaluated, sizeof evaluated);
+    char uuid[40];
+    if (!a.scan_id) {
+        random_uuid(uuid, sizeof uuid);
+        a.scan_id = uuid;
+    }
+
+    int exit_code = KS_EXIT_USAGE;
+    ks_error err = {0};
+    ks_ruleset *rules = NULL;
+    ks_baseline *base = NULL;
+    ks_program *prog = NULL;
+    FILE *report = NULL;
+    char tmp[PATH_MAX] = "", final[PATH_MAX] = "";
+    ks_scan_result res = {0};
+    ks_log_ctx log = {.level = a.verbosity > 0 ? KS_LOG_INFO : KS_LOG_WARN};
+
+    char dir[PATH_MAX], rules_dir[PATH_MAX + 16];
+    if (ks_cli_baselines_dir(dir, sizeof dir, a.dir, &err))
+        goto fail;
+    snprintf(rules_dir, sizeof rules_dir, "%s/rules", dir);
+    if (ks_ruleset_load_dir(&rules, rules_dir, &err) ||
+        ks_baseline_load(&base, dir, a.baseline, rules, &err) ||
+        ks_program_compile(&prog, rules, base, &err))
+        goto fail;
+    ks_log(&log, KS_LOG_INFO, "baseline %s: %zu rules over %zu resource types", base->id,
+           prog->n_rules, prog->n_types);
+
+    if (a.output) {
+        if (!(report = open_report_tmp(a.output, tmp, sizeof tmp, &err)))
+            goto fail;
+        snprintf(final, sizeof final, "%s/findings.json", a.output);
+    } else {
+        report = stdout;
+    }
+    char tool[64];
+    snprintf(tool, sizeof tool, "kensa/%s", KENSA_VERSION);
+    ks_scan_opts so = {
+        .snapshot_path = a.snapshot, .program = prog, .now = now, .threads = a.threads,
+        .max_line = a.max_line, .report = report, .log = &log,
+        .meta = {.scan_id = a.scan_id, .tool = tool, .started_at = started,
+                 .evaluated_at = evaluated, .baseline = base, .rules = prog->defs,
+                 .n_rules = prog->n_rules}};
+    if (ks_scan_snapshot(&so, &res, &err))
+        goto fail;
+    if (report != stdout) {
+        if (fflush(report) || fsync(fileno(report)) || fclose(report)) {
+            report = NULL;
+            ks_error_set(&err, KS_ERR_IO, "%s: write failed: %s", tmp, strerror(errno));
+            goto fail;
+        }
+        report = NULL;
+        if (rename(tmp, final)) {
+            ks_error_set(&err, KS_ERR_IO, "%s: %s", final, strerror(errno));
+            goto fail;
+        }
+        tmp[0] = '\0';
+    } else {
+        fflush(stdout);
+    }
+
+    size_t failing = gate ? ks_summary_failed_at_or_above(res.summary, fail_on) : 0;
+    bool partial = res.input_errors > 0 || ks_summary_count(res.summary, KS_STATUS_ERROR) > 0;
+    if (a.verbosity >= 0) {
+        ks_summary_print(res.summary, stderr);
+        fprintf(stderr, "  resources %zu", res.resources);
+        if (res.input_errors)
+            fprintf(stderr, "  unreadable lines %zu", res.input_errors);
+        fputc('\n', stderr);
+        if (final[0])
+            fprintf(stderr, "  report    %s\n", final);
+    }
+    exit_code = failing ? KS_EXIT_FINDINGS : partial ? KS_EXIT_PARTIAL : KS_EXIT_OK;
+    if (a.verbosity >= 0) {
+        if (failing)
+            fprintf(stderr, "kensa: %zu failing finding%s at or above %s\n", failing,
+                    failing == 1 ? "" : "s", a.fail_on);
+        else if (partial)
+            fprintf(stderr, "kensa: partial scan: some checks could not read their input (ERROR)\n");
+    }
+    goto out;
+fail:
+    fprintf(stderr, "kensa: %s\n", err.msg);
+    exit_code = KS_EXIT_USAGE;
+out:
+    if (report && report != stdout)
+        fclose(report);
+    if (tmp[0])
+        unlink(tmp);
+    ks_summary_free(res.summary);
+    ks_program_free(prog);
+    ks_baseline_free(base);
+    ks_ruleset_free(rules);
+    return exit_code;
+}
