@@ -81,7 +81,7 @@ check: deps
 	@scripts/check-banned
 	@ASAN_OPTIONS=detect_leaks=1:exitcode=99:abort_on_error=0 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	 KENSA_BIN=$(CURDIR)/build/asan/kensa KENSA_SRC=$(CURDIR) \
+	 KENSA_BIN=$(CURDIR)/build/asan/kensa KENSA_SRC=$(CURDIR) KENSA_HOME=$(CURDIR) \
 	 scripts/run-tests build/asan/kensa-tests --jobs 2 $(TEST_ARGS)
 
 test: check

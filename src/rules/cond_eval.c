@@ -813,7 +813,8 @@ static void explain_quant(ks_eval_ctx *ctx, const ks_cond *c, ks_tri r)
         free(loc);
         ks_buf_printf(&o, "%zu", c->kind == C_COUNT ? cnt.t : cnt.n);
         if (c->kind == C_COUNT)
-            ks_buf_printf(&t, "count where ... %s %g", (const char *[]){"eq", "ne", "lt", "le", "gt", "ge"}[c->cmp], c->cmp_num);
+            ks_buf_printf(&t, "count%s %s %g", c->where ? " matching" : "",
+                          (const char *[]){"eq", "ne", "lt", "le", "gt", "ge"}[c->cmp], c->cmp_num);
         else
             ks_buf_printf(&t, "%s: elements checked", c->kind == C_ANY ? "any" : c->kind == C_ALL ? "all" : "none");
         add_evidence(ctx, ks_buf_steal(&p), ks_buf_steal(&o), t.data);

@@ -261,9 +261,11 @@ static int fill_batch(scan *s, batch *b, ks_error *err)
         if (rc == 0)
             return b->n ? 1 : 0;
         if (rc == KS_ERR_LIMIT) {
-            /* already names file:line; keep the reason for the report */
-            const char *reason = strstr(e.msg, ": line");
-            batch_add_lerr(b, lineno, reason ? reason + 2 : e.msg);
+            /* the message starts with "FILE:LINE: "; the report adds its own source */
+            char prefix[64];
+            snprintf(prefix, sizeof prefix, ":%ld: ", lineno);
+            const char *reason = strstr(e.msg, prefix);
+            batch_add_lerr(b, lineno, reason ? reason + strlen(prefix) : e.msg);
             continue;
         }
         if (rc < 0) {
