@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "kensa/baseline.h"
 #include "kensa/rule.h"
 
 typedef enum {
@@ -40,6 +41,7 @@ typedef struct ks_finding_resource {
 typedef struct ks_finding {
     const ks_rule *rule;            /* id, severity, title, remediation, controls */
     size_t rule_index;              /* index into the scan's rule list (ks_scan_meta) */
+    const ks_baseline *baseline;    /* the scan's baseline: control_indexes index its controls */
     const size_t *control_indexes;  /* baseline controls this rule supports */
     size_t n_control_indexes;
     ks_status status;

@@ -7,10 +7,6 @@
  * and must not be able to break the document or the one-finding-per-line
  * layout.
  *
- * The object always starts with the "rule" member: json_report.c relies on
- * that to add the finding's baseline controls, which a ks_finding cannot name
- * (it only has indexes into a baseline this function is not given).
- *
  * This file also holds ks_report_put_value, the cJSON writer json_report.c
  * uses too (declared in both files: report.h is the fixed public contract and
  * src/report has no private header).
@@ -396,6 +392,17 @@ void ks_finding_to_json(ks_buf *out, const ks_finding *f)
 
     PUT_LIT(out, "{\"rule\":");
     ks_buf_json_string(out, r ? r->id : "");
+    /* the baseline controls this finding supports, by id */
+    PUT_LIT(out, ",\"controls\":[");
+    for (size_t i = 0, n = 0; f->baseline && i < f->n_control_indexes; i++) {
+        size_t c = f->control_indexes[i];
+        if (c >= f->baseline->n_controls)
+            continue;
+        if (n++)
+            ks_buf_putc(out, ',');
+        ks_buf_json_string(out, f->baseline->controls[c].id);
+    }
+    PUT_LIT(out, "]");
     PUT_LIT(out, ",\"status\":\"");
     ks_buf_puts(out, ks_status_name(f->status));
     PUT_LIT(out, "\",\"severity\":\"");

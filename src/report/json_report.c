@@ -5,11 +5,6 @@
  * ks_finding_to_json in chunks and go out one per line, and
  * ks_report_json_end writes scan-level errors and the summary. Only the
  * per-rule lookup table stays in memory, never the findings.
- *
- * A ks_finding only holds indexes into the baseline's controls, and
- * ks_finding_to_json is not given the baseline, so the finding's "controls"
- * member is added here: every finding line starts with its "rule" member, and
- * the writer inserts that rule's precomputed control list right after it.
  */
 #include "kensa/report.h"
 
@@ -20,34 +15,13 @@
 /* Defined in finding_json.c: writes a cJSON value, expanding `expand` levels. */
 void ks_report_put_value(ks_buf *out, const cJSON *v, int expand, int indent);
 
-/* A rule id as ks_finding_to_json writes it (JSON-escaped, no quotes), and the
- * text to insert after it: ,"controls":["13.1.1",...] */
-typedef struct rule_ctl {
-    char *key;
-    size_t key_len;
-    char *ctl;
-    size_t ctl_len;
-} rule_ctl;
-
 struct ks_report_json {
     FILE *f;
     size_t n_findings;
-    rule_ctl *rules; /* sorted by key */
-    size_t n_rules;
 };
-
-static const char finding_prefix[] = "{\"rule\":\"";
-static const char ctl_member[] = ",\"controls\":";
 
 static void writer_free(ks_report_json *w)
 {
-    if (!w)
-        return;
-    for (size_t i = 0; i < w->n_rules; i++) {
-        free(w->rules[i].key);
-        free(w->rules[i].ctl);
-    }
-    free(w->rules);
     free(w);
 }
 
@@ -137,22 +111,16 @@ static void put_scan(ks_buf *out, const ks_scan_meta *m)
     ks_buf_puts(out, "\n  },\n");
 }
 
-/* The "rules" member, one rule per line, and the writer's lookup table. */
-static int put_rules(ks_buf *out, ks_report_json *w, const ks_scan_meta *m, ks_error *err)
+/* The "rules" member, one rule per line. */
+static void put_rules(ks_buf *out, const ks_scan_meta *m)
 {
-    ks_buf ctl = KS_BUF_INIT;
-    ks_buf key = KS_BUF_INIT;
-    int rc = 0;
     size_t n = 0;
-
     ks_buf_puts(out, "  \"rules\": {");
     for (size_t i = 0; i < m->n_rules; i++) {
         const ks_rule *r = m->rules[i];
         if (!r || !r->id)
             continue;
-        ks_buf_reset(&ctl);
-        put_baseline_controls(&ctl, m->baseline, r->id);
-        ks_buf_puts(out, n ? ",\n    " : "\n    ");
+        ks_buf_puts(out, n++ ? ",\n    " : "\n    ");
         ks_buf_json_string(out, r->id);
         ks_buf_puts(out, ": {\"severity\":\"");
         ks_buf_puts(out, ks_severity_name(r->severity));
@@ -169,47 +137,10 @@ static int put_rules(ks_buf *out, ks_report_json *w, const ks_scan_meta *m, ks_e
         ks_buf_puts(out, ",\"nist_csf\":");
         put_strlist(out, &r->nist_csf);
         ks_buf_puts(out, "},\"baseline_controls\":");
-        ks_buf_append(out, ctl.data, ctl.len);
+        put_baseline_controls(out, m->baseline, r->id);
         ks_buf_putc(out, '}');
-
-        /* The key is the id exactly as ks_finding_to_json escapes it. */
-        ks_buf_reset(&key);
-        ks_buf_json_string(&key, r->id);
-        rule_ctl *e = &w->rules[n];
-        if (!ks_buf_failed(&key) && !ks_buf_failed(&ctl)) {
-            e->key = malloc(key.len - 1);
-            e->ctl = malloc(sizeof ctl_member - 1 + ctl.len + 1);
-        }
-        if (!e->key || !e->ctl) {
-            free(e->key);
-            free(e->ctl);
-            e->key = e->ctl = NULL;
-            rc = ks_error_set(err, KS_ERR_NOMEM, "findings report: out of memory");
-            goto out;
-        }
-        e->key_len = key.len - 2;
-        memcpy(e->key, key.data + 1, e->key_len);
-        e->key[e->key_len] = '\0';
-        memcpy(e->ctl, ctl_member, sizeof ctl_member - 1);
-        memcpy(e->ctl + sizeof ctl_member - 1, ctl.data, ctl.len + 1);
-        e->ctl_len = sizeof ctl_member - 1 + ctl.len;
-        w->n_rules = ++n;
     }
     ks_buf_puts(out, n ? "\n  },\n" : "},\n");
-out:
-    ks_buf_free(&ctl);
-    ks_buf_free(&key);
-    return rc;
-}
-
-static int cmp_rule_ctl(const void *a, const void *b)
-{
-    const rule_ctl *x = a, *y = b;
-    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
-    int c = memcmp(x->key, y->key, n);
-    if (c)
-        return c;
-    return x->key_len < y->key_len ? -1 : x->key_len > y->key_len;
 }
 
 int ks_report_json_begin(ks_report_json **out, FILE *f, const ks_scan_meta *meta, ks_error *err)
@@ -220,7 +151,7 @@ int ks_report_json_begin(ks_report_json **out, FILE *f, const ks_scan_meta *meta
     ks_buf head = KS_BUF_INIT;
     int rc = 0;
     ks_report_json *w = calloc(1, sizeof *w);
-    if (!w || (meta->n_rules && !(w->rules = calloc(meta->n_rules, sizeof *w->rules)))) {
+    if (!w) {
         rc = ks_error_set(err, KS_ERR_NOMEM, "findings report: out of memory");
         goto out;
     }
@@ -230,15 +161,12 @@ int ks_report_json_begin(ks_report_json **out, FILE *f, const ks_scan_meta *meta
     ks_buf_json_string(&head, meta->tool ? meta->tool : "kensa");
     ks_buf_puts(&head, ",\n");
     put_scan(&head, meta);
-    rc = put_rules(&head, w, meta, err);
-    if (rc)
-        goto out;
+    put_rules(&head, meta);
     ks_buf_puts(&head, "  \"findings\": [");
     if (ks_buf_failed(&head)) {
         rc = ks_error_set(err, KS_ERR_NOMEM, "findings report: out of memory");
         goto out;
     }
-    qsort(w->rules, w->n_rules, sizeof *w->rules, cmp_rule_ctl);
     errno = 0;
     if (fwrite(head.data, 1, head.len, f) != head.len || ferror(f)) {
         rc = io_error(err, "head");
@@ -252,46 +180,11 @@ out:
     return rc;
 }
 
-static const rule_ctl *find_rule(const ks_report_json *w, const char *key, size_t len)
-{
-    size_t lo = 0, hi = w->n_rules;
-    rule_ctl probe = {.key = (char *)key, .key_len = len};
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = cmp_rule_ctl(&probe, &w->rules[mid]);
-        if (c == 0)
-            return &w->rules[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return NULL;
-}
-
-/* One finding line (no newline) as an array element, its controls inserted
- * after the rule id. A line of another shape is written unchanged. */
+/* One finding line (no newline) as an array element. */
 static void write_finding(ks_report_json *w, const char *line, size_t len)
 {
-    FILE *f = w->f;
-    fputs(w->n_findings++ ? ",\n    " : "\n    ", f);
-    size_t start = sizeof finding_prefix - 1;
-    if (len > start && memcmp(line, finding_prefix, start) == 0) {
-        size_t i = start;
-        while (i < len && line[i] != '"')
-            i += line[i] == '\\' ? 2 : 1;
-        if (i < len) {
-            const rule_ctl *r = find_rule(w, line + start, i - start);
-            fwrite(line, 1, i + 1, f);
-            if (r)
-                fwrite(r->ctl, 1, r->ctl_len, f);
-            else
-                fputs(",\"controls\":[]", f); /* a rule the scan meta does not list */
-            fwrite(line + i + 1, 1, len - i - 1, f);
-            return;
-        }
-    }
-    fwrite(line, 1, len, f);
+    fputs(w->n_findings++ ? ",\n    " : "\n    ", w->f);
+    fwrite(line, 1, len, w->f);
 }
 
 int ks_report_json_chunk(ks_report_json *w, const char *chunk, size_t len, ks_error *err)

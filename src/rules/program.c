@@ -177,10 +177,10 @@ static void set_message_from_evidence(ks_eval_ctx *ctx, ks_finding *f, char *msg
 void ks_program_judge(const ks_program *p, const ks_prule *r, ks_eval_ctx *ctx,
                       const ks_resource *res, ks_finding *f, char *msg, size_t msgsz)
 {
-    (void)p;
     memset(f, 0, sizeof *f);
     f->rule = r->def;
     f->rule_index = r->index;
+    f->baseline = p->baseline;
     f->control_indexes = r->controls;
     f->n_control_indexes = r->n_controls;
     f->resource = (ks_finding_resource){.provider = res->provider, .account = res->account,

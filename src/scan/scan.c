@@ -452,7 +452,8 @@ static void collection_error_findings(scan *s, batch *b, const ks_snapshot_heade
         for (size_t i = 0; i < t->n; i++) {
             const ks_prule *r = &s->p->rules[t->rules[i]];
             ks_finding f = {.rule = r->def, .rule_index = r->index,
-                            .control_indexes = r->controls, .n_control_indexes = r->n_controls,
+                            .baseline = s->p->baseline, .control_indexes = r->controls,
+                            .n_control_indexes = r->n_controls,
                             .status = KS_STATUS_ERROR, .message = msg};
             f.resource = (ks_finding_resource){.provider = h->provider, .account = h->account,
                                                .region = reg ? reg : "global",

@@ -79,7 +79,7 @@ Test(finding_json, fail_escapes_hostile_resource_strings_on_one_line)
     };
     char *s = to_json(&f);
     cr_assert_str_eq(s,
-        "{\"rule\":\"aws.ec2.sg_no_public_ssh\",\"status\":\"FAIL\",\"severity\":\"high\","
+        "{\"rule\":\"aws.ec2.sg_no_public_ssh\",\"controls\":[],\"status\":\"FAIL\",\"severity\":\"high\","
         "\"resource\":{\"provider\":\"aws\",\"account\":\"123456789012\",\"region\":"
         "\"ap-northeast-1\",\"type\":\"aws.ec2.security_group\","
         "\"id\":\"sg-\\\"1\\\"\\n<script>alert(1)</script>\",\"name\":\"web\xEF\xBF\xBDprod\\\\\"},"
@@ -100,7 +100,7 @@ Test(finding_json, pass_has_no_remediation_and_no_message)
     ks_finding f = {.rule = &ssh_rule, .status = KS_STATUS_PASS, .resource = plain_sg,
                     .message = "ignored for PASS"};
     char *s = to_json(&f);
-    cr_assert_str_eq(s, "{\"rule\":\"aws.ec2.sg_no_public_ssh\",\"status\":\"PASS\","
+    cr_assert_str_eq(s, "{\"rule\":\"aws.ec2.sg_no_public_ssh\",\"controls\":[],\"status\":\"PASS\","
                         "\"severity\":\"high\"," PLAIN_SG_JSON ",\"evidence\":[]}");
     free(s);
 }
@@ -112,7 +112,7 @@ Test(finding_json, error_carries_message_and_evidence_but_no_remediation)
                     .evidence = &ev, .n_evidence = 1,
                     .message = "IpPermissions: AccessDenied\n(ec2:DescribeSecurityGroups)"};
     char *s = to_json(&f);
-    cr_assert_str_eq(s, "{\"rule\":\"aws.ec2.sg_no_public_ssh\",\"status\":\"ERROR\","
+    cr_assert_str_eq(s, "{\"rule\":\"aws.ec2.sg_no_public_ssh\",\"controls\":[],\"status\":\"ERROR\","
                         "\"severity\":\"high\"," PLAIN_SG_JSON ",\"evidence\":[{\"path\":"
                         "\"IpPermissions\",\"observed\":null,\"test\":\"errors\"}],"
                         "\"message\":\"IpPermissions: AccessDenied\\n(ec2:DescribeSecurityGroups)\"}");
@@ -124,14 +124,14 @@ Test(finding_json, na_and_waived_carry_their_message)
     ks_finding f = {.rule = &ssh_rule, .status = KS_STATUS_NA, .resource = plain_sg,
                     .message = "applies_when is false"};
     char *s = to_json(&f);
-    cr_assert_str_eq(s, "{\"rule\":\"aws.ec2.sg_no_public_ssh\",\"status\":\"N/A\","
+    cr_assert_str_eq(s, "{\"rule\":\"aws.ec2.sg_no_public_ssh\",\"controls\":[],\"status\":\"N/A\","
                         "\"severity\":\"high\"," PLAIN_SG_JSON ",\"evidence\":[],"
                         "\"message\":\"applies_when is false\"}");
     free(s);
     f.status = KS_STATUS_WAIVED;
     f.message = "waived until 2027-01-01 by <ops@example.com>: bastion";
     s = to_json(&f);
-    cr_assert_str_eq(s, "{\"rule\":\"aws.ec2.sg_no_public_ssh\",\"status\":\"WAIVED\","
+    cr_assert_str_eq(s, "{\"rule\":\"aws.ec2.sg_no_public_ssh\",\"controls\":[],\"status\":\"WAIVED\","
                         "\"severity\":\"high\"," PLAIN_SG_JSON ",\"evidence\":[],"
                         "\"message\":\"waived until 2027-01-01 by <ops@example.com>: bastion\"}");
     free(s);
@@ -142,7 +142,7 @@ Test(finding_json, absent_resource_fields_are_null)
     ks_finding f = {.rule = &ssh_rule, .status = KS_STATUS_PASS,
                     .resource = {.provider = "aws", .type = "aws.iam.account", .id = "123"}};
     char *s = to_json(&f);
-    cr_assert_str_eq(s, "{\"rule\":\"aws.ec2.sg_no_public_ssh\",\"status\":\"PASS\","
+    cr_assert_str_eq(s, "{\"rule\":\"aws.ec2.sg_no_public_ssh\",\"controls\":[],\"status\":\"PASS\","
                         "\"severity\":\"high\",\"resource\":{\"provider\":\"aws\",\"account\":null,"
                         "\"region\":null,\"type\":\"aws.iam.account\",\"id\":\"123\",\"name\":null},"
                         "\"evidence\":[]}");
@@ -156,7 +156,7 @@ Test(finding_json, several_evidence_items_in_order)
     ks_finding f = {.rule = &ssh_rule, .status = KS_STATUS_FAIL, .resource = plain_sg,
                     .evidence = ev, .n_evidence = 2};
     char *s = to_json(&f);
-    cr_assert_str_eq(s, "{\"rule\":\"aws.ec2.sg_no_public_ssh\",\"status\":\"FAIL\","
+    cr_assert_str_eq(s, "{\"rule\":\"aws.ec2.sg_no_public_ssh\",\"controls\":[],\"status\":\"FAIL\","
                         "\"severity\":\"high\"," PLAIN_SG_JSON ",\"evidence\":["
                         "{\"path\":\"a[0]\",\"observed\":1,\"test\":\"eq 2\"},"
                         "{\"path\":\"a[1]\",\"observed\":null,\"test\":null}],"
@@ -308,4 +308,22 @@ Test(status, names_match_the_document)
     cr_assert_str_eq(ks_status_name(KS_STATUS_NA), "N/A");
     cr_assert_str_eq(ks_status_name(KS_STATUS_WAIVED), "WAIVED");
     cr_assert_str_eq(ks_status_name((ks_status)42), "UNKNOWN");
+}
+
+Test(finding_json, controls_are_the_baseline_control_ids_of_the_rule)
+{
+    char *rules_a[] = {"aws.ec2.sg_no_public_ssh"};
+    ks_control controls[3] = {
+        {.id = "9.4.2", .rules = {.items = rules_a, .n = 1}},
+        {.id = "13.1.1", .rules = {.items = rules_a, .n = 1}},
+        {.id = "CLD.9.5.2", .rules = {.items = rules_a, .n = 1}},
+    };
+    ks_baseline b = {.id = "t", .controls = controls, .n_controls = 3};
+    size_t idx[] = {1, 2, 7}; /* 7 is out of range and must be skipped, not read */
+    ks_finding f = {.rule = &ssh_rule, .status = KS_STATUS_PASS, .resource = plain_sg,
+                    .baseline = &b, .control_indexes = idx, .n_control_indexes = 3};
+    char *s = to_json(&f);
+    cr_assert(strstr(s, "{\"rule\":\"aws.ec2.sg_no_public_ssh\",\"controls\":[\"13.1.1\",\"CLD.9.5.2\"],\"status\":\"PASS\""),
+              "%s", s);
+    free(s);
 }

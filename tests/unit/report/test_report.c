@@ -75,6 +75,7 @@ static ks_finding make(size_t rule, ks_status st, const char *id)
     ks_finding f = {
         .rule = rules[rule],
         .rule_index = rule,
+        .baseline = &baseline,
         .control_indexes = rule == SSH ? ssh_controls : s3_controls,
         .n_control_indexes = rule == SSH ? 1 : 2,
         .status = st,
@@ -510,7 +511,7 @@ Test(report_json, snapshot_header_with_invalid_utf8_stays_valid)
     cJSON_Delete(header);
 }
 
-Test(report_json, finding_of_unlisted_rule_gets_empty_controls)
+Test(report_json, finding_without_a_baseline_gets_empty_controls)
 {
     ks_rule other = {.id = "aws.iam.root_mfa", .severity = KS_SEV_CRITICAL};
     ks_finding f = {.rule = &other, .status = KS_STATUS_PASS};
