@@ -23,6 +23,7 @@
 typedef enum { KS_TRI_FALSE = 0, KS_TRI_TRUE = 1, KS_TRI_UNKNOWN = 2 } ks_tri;
 
 typedef struct ks_cond ks_cond;
+typedef struct ks_eval_ctx ks_eval_ctx;
 
 /* Looks up a parameter's bound value; NULL = no such parameter. */
 typedef const cJSON *(*ks_param_lookup)(void *ud, const char *name);
@@ -47,6 +48,12 @@ const char *ks_query_type(const ks_cond *q);     /* exact type or prefix ending 
 bool ks_query_scope_region(const ks_cond *q);    /* false: account scope */
 const ks_cond *ks_query_where(const ks_cond *q); /* may be NULL (every resource counts) */
 bool ks_query_type_matches(const ks_cond *q, const char *type);
+/* For a query with "on": the candidate's path (NULL when the query has no join). */
+bool ks_query_has_join(const ks_cond *q);
+/* The join key of a candidate for query q: 1 with key written to buf, 0 when the
+ * candidate has no value there (it can never match), -1 when it is unreadable.
+ * ctx must be set to the candidate. */
+int ks_query_candidate_key(ks_eval_ctx *ctx, const ks_cond *q, char *buf, size_t bufsz);
 
 /* What the scan learned for one query slot in one scope. */
 #define KS_QUERY_SAMPLES 5
@@ -58,11 +65,13 @@ typedef struct ks_query_result {
     size_t n_samples;
 } ks_query_result;
 
-/* Returns the result for slot in the scope of res (NULL = nothing matched and
- * no collection error). */
-typedef const ks_query_result *(*ks_query_lookup)(void *ud, size_t slot, const ks_resource *res);
+/* Returns the result for slot in the scope of res, restricted to candidates
+ * whose join key equals key when the query has "on" (key NULL otherwise).
+ * NULL = nothing matched and no collection error. */
+typedef const ks_query_result *(*ks_query_lookup)(void *ud, size_t slot, const ks_resource *res,
+                                                  const char *key);
 
-typedef struct ks_eval_ctx ks_eval_ctx;
+#define KS_JOIN_KEY_MAX 1024
 
 ks_eval_ctx *ks_eval_ctx_new(double now);
 void ks_eval_ctx_free(ks_eval_ctx *ctx);

@@ -92,6 +92,8 @@ void ks_cond_free(ks_cond *c)
     ks_path_clear(&c->port_proto);
     ks_path_clear(&c->port_from);
     ks_path_clear(&c->port_to);
+    ks_path_clear(&c->qon_cand);
+    ks_path_clear(&c->qon_outer);
     cJSON_Delete(c->arg);
     if (c->re)
         pcre2_code_free(c->re);
@@ -385,10 +387,12 @@ static int compile_query(compiler *cc, const cJSON *j, ks_cond *c, const char *q
     const cJSON *q = cJSON_GetObjectItemCaseSensitive(j, qname);
     if (!cJSON_IsObject(q))
         return fail(cc, KS_ERR_INVALID, "%s needs an object {type, scope, where}", qname);
-    const cJSON *type = NULL, *scope = NULL, *where = NULL;
+    const cJSON *type = NULL, *scope = NULL, *where = NULL, *on = NULL;
     for (const cJSON *m = q->child; m; m = m->next) {
         if (!strcmp(m->string, "type"))
             type = m;
+        else if (!strcmp(m->string, "on"))
+            on = m;
         else if (!strcmp(m->string, "scope"))
             scope = m;
         else if (!strcmp(m->string, "where"))
@@ -410,6 +414,16 @@ static int compile_query(compiler *cc, const cJSON *j, ks_cond *c, const char *q
         return fail(cc, KS_ERR_INVALID, "%s: '*' is allowed only at the end of \"type\"", qname);
     c->qregion = !strcmp(scope->valuestring, "region");
     int rc;
+    if (on) {
+        if (!cJSON_IsObject(on) || cJSON_GetArraySize(on) != 1 || !cJSON_IsString(on->child))
+            return fail(cc, KS_ERR_INVALID,
+                        "%s: \"on\" needs {\"candidate path\": \"path in this resource\"}", qname);
+        ks_error perr;
+        if (ks_path_parse(&c->qon_cand, on->child->string, &perr) ||
+            ks_path_parse(&c->qon_outer, on->child->valuestring, &perr))
+            return fail(cc, KS_ERR_INVALID, "%s: on: %s", qname, perr.msg);
+        c->qjoin = true;
+    }
     if (c->kind == C_COUNT_RES && (rc = parse_cmp(cc, j, qname, &c->cmp, &c->cmp_num)))
         return rc;
     if (where) {
@@ -428,6 +442,8 @@ static int compile_query(compiler *cc, const cJSON *j, ks_cond *c, const char *q
     ks_buf tb = KS_BUF_INIT;
     ks_buf_printf(&tb, "%s %s%s in %s", qname, c->qtype, c->qprefix ? "*" : "",
                   scope->valuestring);
+    if (c->qjoin)
+        ks_buf_printf(&tb, " on %s = %s", c->qon_cand.text, c->qon_outer.text);
     if (c->kind == C_COUNT_RES)
         ks_buf_printf(&tb, " %s %g", cmp_names[c->cmp], c->cmp_num);
     c->test_text = ks_buf_steal(&tb);
@@ -551,6 +567,7 @@ bool ks_cond_uses_query(const ks_cond *c)
 
 const char *ks_query_type(const ks_cond *q) { return q->qtype; }
 bool ks_query_scope_region(const ks_cond *q) { return q->qregion; }
+bool ks_query_has_join(const ks_cond *q) { return q->qjoin; }
 const ks_cond *ks_query_where(const ks_cond *q) { return q->where; }
 
 bool ks_query_type_matches(const ks_cond *q, const char *type)

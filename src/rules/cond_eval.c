@@ -16,6 +16,7 @@
 #include "cond_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -824,9 +825,54 @@ static void explain_quant(ks_eval_ctx *ctx, const ks_cond *c, ks_tri r)
 
 /* ---- cross-resource queries ------------------------------------------------------ */
 
+/* A scalar as a join key: strings as they are, numbers and booleans as JSON. */
+static int join_key(const cJSON *v, char *buf, size_t bufsz)
+{
+    if (cJSON_IsString(v))
+        return snprintf(buf, bufsz, "s:%s", v->valuestring) < (int)bufsz ? 1 : 0;
+    if (cJSON_IsNumber(v))
+        return snprintf(buf, bufsz, "n:%.17g", v->valuedouble) < (int)bufsz ? 1 : 0;
+    if (cJSON_IsBool(v))
+        return snprintf(buf, bufsz, "b:%d", cJSON_IsTrue(v)) < (int)bufsz ? 1 : 0;
+    return 0; /* null, arrays and objects join nothing */
+}
+
+/* 1 key written, 0 nothing to join on, -1 unreadable. */
+static int key_at(ks_eval_ctx *ctx, const ks_path *p, char *buf, size_t bufsz)
+{
+    const cJSON *v;
+    ctx->depth = 0;
+    ctx->fr = (frame){.root = ctx->res->attrs, .base = 0, .env = false};
+    ks_tri r = get_one(ctx, p, &v);
+    if (r == KS_TRI_UNKNOWN)
+        return -1;
+    return r == KS_TRI_TRUE ? join_key(v, buf, bufsz) : 0;
+}
+
+int ks_query_candidate_key(ks_eval_ctx *ctx, const ks_cond *q, char *buf, size_t bufsz)
+{
+    return key_at(ctx, &q->qon_cand, buf, bufsz);
+}
+
 static ks_tri eval_query(ks_eval_ctx *ctx, const ks_cond *c, const ks_query_result **out)
 {
-    const ks_query_result *q = (ctx->qfn && c->slot >= 0) ? ctx->qfn(ctx->qud, (size_t)c->slot, ctx->res) : NULL;
+    if (out)
+        *out = NULL;
+    char key[KS_JOIN_KEY_MAX];
+    if (c->qjoin) {
+        /* the outer value is read in the frame the query sits in */
+        const cJSON *v;
+        ks_tri r = get_one(ctx, &c->qon_outer, &v);
+        if (r == KS_TRI_UNKNOWN)
+            return KS_TRI_UNKNOWN;
+        if (r == KS_TRI_FALSE || !join_key(v, key, sizeof key))
+            return c->kind == C_EXISTS_RES ? KS_TRI_FALSE
+                                           : range_cmp(c->cmp, 0, 0, c->cmp_num);
+    }
+    const ks_query_result *q =
+        (ctx->qfn && c->slot >= 0)
+            ? ctx->qfn(ctx->qud, (size_t)c->slot, ctx->res, c->qjoin ? key : NULL)
+            : NULL;
     if (out)
         *out = q;
     size_t t = q ? q->n_true : 0, u = q ? q->n_unknown : 0;

@@ -54,6 +54,8 @@ struct ks_cond {
     char *qtype;
     bool qprefix;            /* qtype ended in '*' (stored without it) */
     bool qregion;
+    bool qjoin;              /* "on": candidate path = outer path */
+    ks_path qon_cand, qon_outer;
     int slot;
 };
 

@@ -1,18 +1,22 @@
 /* query_index.c - per-scope results of cross-resource queries (query_index.h).
  *
- * The number of entries is slots x accounts (x regions for region scope), so a
- * linear search is the honest choice; hits arrive only for candidates that
- * matched or could not be judged, never for the ones that did not match.
+ * One entry per (query slot, account, region for region scope, join key for
+ * queries with "on"), in an open-addressing hash table: a join over every
+ * bucket of an account holds one entry per bucket, so lookups must not be
+ * linear. Hits arrive only for candidates that matched or could not be judged,
+ * never for the ones that did not match.
  */
 #include "query_index.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kensa/buf.h"
+
 struct qentry {
-    size_t slot;
-    char *account;
-    char *region;       /* NULL: account scope */
+    char *name;         /* slot \x1f account \x1f region \x1f key */
+    uint64_t hash;
     ks_query_result r;  /* samples owned */
 };
 
@@ -27,64 +31,98 @@ void ks_qindex_init(ks_qindex *qi, const ks_program *p)
     qi->program = p;
 }
 
+static void entry_free(qentry *e)
+{
+    if (!e)
+        return;
+    free(e->name);
+    for (size_t k = 0; k < e->r.n_samples; k++)
+        free((char *)e->r.samples[k]);
+    free(e);
+}
+
 void ks_qindex_clear(ks_qindex *qi)
 {
-    for (size_t i = 0; i < qi->n; i++) {
-        free(qi->entries[i].account);
-        free(qi->entries[i].region);
-        for (size_t k = 0; k < qi->entries[i].r.n_samples; k++)
-            free((char *)qi->entries[i].r.samples[k]);
-    }
+    for (size_t i = 0; i < qi->cap; i++)
+        entry_free(qi->slots[i]);
     for (size_t i = 0; i < qi->n_errors; i++)
         free(qi->errors[i].region);
-    free(qi->entries);
+    free(qi->slots);
     free(qi->errors);
     memset(qi, 0, sizeof *qi);
 }
 
-static bool streq_null(const char *a, const char *b)
+static uint64_t fnv1a(const char *s)
 {
-    return (!a && !b) || (a && b && !strcmp(a, b));
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
 }
 
-static qentry *find(ks_qindex *qi, size_t slot, const char *account, const char *region)
-{
-    for (size_t i = 0; i < qi->n; i++) {
-        qentry *e = &qi->entries[i];
-        if (e->slot == slot && !strcmp(e->account, account) && streq_null(e->region, region))
-            return e;
-    }
-    return NULL;
-}
-
-int ks_qindex_add(ks_qindex *qi, size_t slot, const char *account, const char *region, ks_tri r,
-                  const char *sample)
+/* The entry's name; NULL on allocation failure. Caller frees. */
+static char *entry_name(const ks_qindex *qi, size_t slot, const char *account,
+                        const char *region, const char *key)
 {
     const ks_cond *q = qi->program->queries[slot];
-    if (!ks_query_scope_region(q))
-        region = NULL;
-    qentry *e = find(qi, slot, account, region);
-    if (!e) {
-        if (qi->n == qi->cap) {
-            size_t cap = qi->cap ? qi->cap * 2 : 16;
-            qentry *n = realloc(qi->entries, cap * sizeof *n);
-            if (!n)
-                return KS_ERR_NOMEM;
-            qi->entries = n;
-            qi->cap = cap;
-        }
-        e = &qi->entries[qi->n];
-        memset(e, 0, sizeof *e);
-        e->slot = slot;
-        e->account = strdup(account);
-        e->region = region ? strdup(region) : NULL;
-        if (!e->account || (region && !e->region)) {
-            free(e->account);
-            free(e->region);
+    ks_buf b = KS_BUF_INIT;
+    ks_buf_printf(&b, "%zu\x1f%s\x1f%s\x1f%s", slot, account,
+                  ks_query_scope_region(q) && region ? region : "", key ? key : "");
+    return ks_buf_steal(&b);
+}
+
+static qentry **find_slot(ks_qindex *qi, const char *name, uint64_t h)
+{
+    size_t mask = qi->cap - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        qentry *e = qi->slots[i];
+        if (!e || (e->hash == h && !strcmp(e->name, name)))
+            return &qi->slots[i];
+    }
+}
+
+static int grow_table(ks_qindex *qi)
+{
+    size_t cap = qi->cap ? qi->cap * 2 : 64;
+    qentry **old = qi->slots;
+    size_t old_cap = qi->cap;
+    qi->slots = calloc(cap, sizeof *qi->slots);
+    if (!qi->slots) {
+        qi->slots = old;
+        return KS_ERR_NOMEM;
+    }
+    qi->cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i])
+            *find_slot(qi, old[i]->name, old[i]->hash) = old[i];
+    free(old);
+    return 0;
+}
+
+int ks_qindex_add(ks_qindex *qi, size_t slot, const char *account, const char *region,
+                  const char *key, ks_tri r, const char *sample)
+{
+    if ((qi->n + 1) * 2 > qi->cap && grow_table(qi))
+        return KS_ERR_NOMEM;
+    char *name = entry_name(qi, slot, account, region, key);
+    if (!name)
+        return KS_ERR_NOMEM;
+    uint64_t h = fnv1a(name);
+    qentry **at = find_slot(qi, name, h);
+    if (!*at) {
+        qentry *e = calloc(1, sizeof *e);
+        if (!e) {
+            free(name);
             return KS_ERR_NOMEM;
         }
+        e->name = name;
+        e->hash = h;
+        *at = e;
         qi->n++;
+    } else {
+        free(name);
     }
+    qentry *e = *at;
     if (r == KS_TRI_TRUE) {
         e->r.n_true++;
         if (sample && e->r.n_samples < KS_QUERY_SAMPLES) {
@@ -121,16 +159,23 @@ int ks_qindex_add_collection_error(ks_qindex *qi, const char *type, const char *
     return 0;
 }
 
-const ks_query_result *ks_qindex_lookup(void *ud, size_t slot, const ks_resource *res)
+const ks_query_result *ks_qindex_lookup(void *ud, size_t slot, const ks_resource *res,
+                                        const char *key)
 {
     ks_qindex *qi = ud;
     if (slot >= qi->program->n_queries)
         return NULL;
     bool regional = ks_query_scope_region(qi->program->queries[slot]);
-    const qentry *e = find(qi, slot, res->account, regional ? res->region : NULL);
     memset(&qi->scratch, 0, sizeof qi->scratch);
-    if (e)
-        qi->scratch = e->r;
+    if (qi->cap) {
+        char *name = entry_name(qi, slot, res->account, res->region, key);
+        if (name) {
+            qentry *e = *find_slot(qi, name, fnv1a(name));
+            if (e)
+                qi->scratch = e->r;
+            free(name);
+        }
+    }
     /* the header's errors are for the snapshot's own account: a collection gap
      * there means "found nothing" may only mean "could not look" */
     for (size_t i = 0; i < qi->n_errors; i++)

@@ -12,7 +12,7 @@ typedef struct qerror qerror;
 
 typedef struct ks_qindex {
     const ks_program *program;
-    qentry *entries;
+    qentry **slots;          /* open-addressing hash table */
     size_t n, cap;
     qerror *errors;          /* collection errors from the snapshot header */
     size_t n_errors, cap_errors;
@@ -21,12 +21,14 @@ typedef struct ks_qindex {
 
 void ks_qindex_init(ks_qindex *qi, const ks_program *p);
 void ks_qindex_clear(ks_qindex *qi);
-/* Record one candidate that matched (TRUE) or could not be judged (UNKNOWN). */
+/* Record one candidate that matched (TRUE) or could not be judged (UNKNOWN);
+ * key is its join key (NULL for queries without "on"). */
 int ks_qindex_add(ks_qindex *qi, size_t slot, const char *account, const char *region,
-                  ks_tri r, const char *sample);
+                  const char *key, ks_tri r, const char *sample);
 /* Record that the snapshot could not fully collect `type` (in region, or NULL for all). */
 int ks_qindex_add_collection_error(ks_qindex *qi, const char *type, const char *region);
 /* ks_query_lookup for ks_eval_ctx_set_queries; ud is the ks_qindex. */
-const ks_query_result *ks_qindex_lookup(void *ud, size_t slot, const ks_resource *res);
+const ks_query_result *ks_qindex_lookup(void *ud, size_t slot, const ks_resource *res,
+                                        const char *key);
 
 #endif

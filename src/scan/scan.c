@@ -28,7 +28,7 @@ typedef struct line_err {
 typedef struct hit {
     size_t slot;
     ks_tri r;
-    char *account, *region, *sample;
+    char *account, *region, *key, *sample;
 } hit;
 
 typedef struct batch {
@@ -109,6 +109,7 @@ static void batch_reset(batch *b)
     for (size_t i = 0; i < b->n_hits; i++) {
         free(b->hits[i].account);
         free(b->hits[i].region);
+        free(b->hits[i].key);
         free(b->hits[i].sample);
     }
     b->n_hits = 0;
@@ -146,6 +147,9 @@ static void record_hits(scan *s, ks_eval_ctx *ctx, batch *b, const ks_resource *
         const ks_cond *qc = s->p->queries[q];
         if (!ks_query_type_matches(qc, res->type))
             continue;
+        char key[KS_JOIN_KEY_MAX];
+        if (ks_query_has_join(qc) && ks_query_candidate_key(ctx, qc, key, sizeof key) != 1)
+            continue; /* no value to join on (or unreadable): it can match no one */
         const ks_cond *where = ks_query_where(qc);
         ks_tri r = where ? ks_cond_eval(ctx, where) : KS_TRI_TRUE;
         if (r == KS_TRI_FALSE)
@@ -159,6 +163,7 @@ static void record_hits(scan *s, ks_eval_ctx *ctx, batch *b, const ks_resource *
         h->r = r;
         h->account = strdup(res->account);
         h->region = strdup(res->region);
+        h->key = ks_query_has_join(qc) ? strdup(key) : NULL;
         h->sample = ks_buf_steal(&sb);
         b->n_hits++;
     }
@@ -236,7 +241,7 @@ static void flush_batch(scan *s, batch *b)
     }
     for (size_t i = 0; i < b->n_hits; i++)
         ks_qindex_add(&s->qi, b->hits[i].slot, b->hits[i].account, b->hits[i].region,
-                      b->hits[i].r, b->hits[i].sample);
+                      b->hits[i].key, b->hits[i].r, b->hits[i].sample);
     for (size_t i = 0; i < b->n_def; i++) {
         if (grow((void **)&s->deferred, &s->cap_def, s->n_def + 1, sizeof *s->deferred)) {
             s->deferred[s->n_def++] = b->deferred[i];

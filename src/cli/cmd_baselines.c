@@ -1,0 +1,203 @@
+/* cmd_baselines.c - `kensa baselines`: which baselines are installed, what they
+ * extend, and how many controls and rules each holds once resolved.
+ *
+ * Listing resolves every baseline, so a broken baseline file shows up here
+ * (exit 2, naming the file) before anyone tries to scan with it.
+ */
+#include "kensa/cli.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kensa/baseline.h"
+#include "kensa/buf.h"
+#include "kensa/rule.h"
+
+static const char usage[] =
+    "usage: kensa baselines [--baselines-dir DIR] [--format text|json] [--lang en|ja]\n"
+    "List the baselines: id, the baseline it extends, whether it is an overlay\n"
+    "(added with '+', e.g. ismap-moderate+govcloud), its controls, rules and title.\n";
+
+static bool lang_is_ja_by_default(void)
+{
+    const char *lang = getenv("LANG");
+    return lang && strncmp(lang, "ja", 2) == 0;
+}
+
+static int fail(const char *msg)
+{
+    fprintf(stderr, "kensa: %s\n", msg);
+    return KS_EXIT_USAGE;
+}
+
+/* Pretty JSON with two-space indents; arrays of scalars stay on one line.
+ * Input comes from parsed files, whose nesting cJSON already bounds. */
+static void json_pretty_to(ks_buf *b, const cJSON *v, int depth)
+{
+    bool container = cJSON_IsArray(v) || cJSON_IsObject(v);
+    if (!container) {
+        if (cJSON_IsString(v)) {
+            ks_buf_json_string(b, v->valuestring);
+            return;
+        }
+        char *s = cJSON_PrintUnformatted(v);
+        if (s)
+            ks_buf_puts(b, s);
+        else
+            b->failed = true;
+        free(s);
+        return;
+    }
+    bool array = cJSON_IsArray(v), flat = array;
+    for (const cJSON *c = v->child; flat && c; c = c->next)
+        flat = !cJSON_IsArray(c) && !cJSON_IsObject(c);
+    ks_buf_putc(b, array ? '[' : '{');
+    for (const cJSON *c = v->child; c; c = c->next) {
+        if (!flat)
+            ks_buf_printf(b, "\n%*s", 2 * (depth + 1), "");
+        else if (c != v->child)
+            ks_buf_puts(b, ", ");
+        if (!array) {
+            ks_buf_json_string(b, c->string);
+            ks_buf_puts(b, ": ");
+        }
+        json_pretty_to(b, c, depth + 1);
+        if (!flat && c->next)
+            ks_buf_putc(b, ',');
+    }
+    if (!flat && v->child)
+        ks_buf_printf(b, "\n%*s", 2 * depth, "");
+    ks_buf_putc(b, array ? ']' : '}');
+}
+
+/* Caller frees; NULL on allocation failure. */
+static char *json_pretty(const cJSON *v)
+{
+    ks_buf b = KS_BUF_INIT;
+    json_pretty_to(&b, v, 0);
+    return ks_buf_steal(&b);
+}
+
+static int print_json(const ks_baseline_info *infos, size_t n)
+{
+    cJSON *arr = cJSON_CreateArray();
+    bool ok = arr != NULL;
+    for (size_t i = 0; i < n && ok; i++) {
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            ok = false;
+            break;
+        }
+        cJSON *t;
+        ok = cJSON_AddStringToObject(o, "id", infos[i].id) &&
+             (t = cJSON_AddObjectToObject(o, "title")) &&
+             cJSON_AddStringToObject(t, "en", infos[i].title.en) &&
+             cJSON_AddStringToObject(t, "ja", infos[i].title.ja) &&
+             (infos[i].extends ? cJSON_AddStringToObject(o, "extends", infos[i].extends) != NULL
+                               : cJSON_AddNullToObject(o, "extends") != NULL) &&
+             cJSON_AddBoolToObject(o, "overlay", infos[i].overlay) &&
+             cJSON_AddNumberToObject(o, "controls", (double)infos[i].n_controls) &&
+             cJSON_AddNumberToObject(o, "rules", (double)infos[i].n_rules);
+    }
+    char *s = ok ? json_pretty(arr) : NULL;
+    cJSON_Delete(arr);
+    if (!s)
+        return fail("out of memory");
+    printf("%s\n", s);
+    free(s);
+    return KS_EXIT_OK;
+}
+
+static void print_text(const ks_baseline_info *infos, size_t n, bool ja)
+{
+    int w_id = 2, w_ext = 7;
+    for (size_t i = 0; i < n; i++) {
+        int l = (int)strlen(infos[i].id);
+        w_id = l > w_id ? l : w_id;
+        l = infos[i].extends ? (int)strlen(infos[i].extends) : 1;
+        w_ext = l > w_ext ? l : w_ext;
+    }
+    printf("%-*s  %-*s  %-7s  %8s  %5s  %s\n", w_id, "ID", w_ext, "EXTENDS", "OVERLAY", "CONTROLS",
+           "RULES", "TITLE");
+    for (size_t i = 0; i < n; i++)
+        printf("%-*s  %-*s  %-7s  %8zu  %5zu  %s\n", w_id, infos[i].id, w_ext,
+               infos[i].extends ? infos[i].extends : "-", infos[i].overlay ? "yes" : "no",
+               infos[i].n_controls, infos[i].n_rules, ja ? infos[i].title.ja : infos[i].title.en);
+}
+
+int ks_cmd_baselines(int argc, char **argv, const ks_cli_env *env)
+{
+    static const struct option opts[] = {
+        {"baselines-dir", required_argument, NULL, 'd'},
+        {"format", required_argument, NULL, 'f'},
+        {"lang", required_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *dir_flag = NULL, *format = "text";
+    bool ja = lang_is_ja_by_default();
+    char msg[KS_ERROR_MSG_MAX + 64];
+    int c;
+    (void)env;
+
+    optind = 0; /* full getopt reset: a process may run several subcommands */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dir_flag = optarg; break;
+        case 'f': format = optarg; break;
+        case 'l':
+            if (strcmp(optarg, "en") != 0 && strcmp(optarg, "ja") != 0) {
+                snprintf(msg, sizeof msg, "baselines: --lang must be en or ja, not \"%s\"", optarg);
+                return fail(msg);
+            }
+            ja = strcmp(optarg, "ja") == 0;
+            break;
+        case 'h': fputs(usage, stdout); return KS_EXIT_OK;
+        case ':':
+            snprintf(msg, sizeof msg, "baselines: %s needs a value", argv[optind - 1]);
+            return fail(msg);
+        default:
+            snprintf(msg, sizeof msg, "baselines: unknown option %s (see kensa baselines --help)",
+                     argv[optind - 1]);
+            return fail(msg);
+        }
+    }
+    if (optind < argc) {
+        snprintf(msg, sizeof msg, "baselines: unexpected argument \"%s\"", argv[optind]);
+        return fail(msg);
+    }
+    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
+        snprintf(msg, sizeof msg, "baselines: --format must be text or json, not \"%s\"", format);
+        return fail(msg);
+    }
+
+    char dir[PATH_MAX], rules_dir[PATH_MAX + 8];
+    ks_error err;
+    ks_ruleset *rules = NULL;
+    ks_baseline_info *infos = NULL;
+    size_t n = 0;
+    int rc = KS_EXIT_OK;
+    if (ks_cli_baselines_dir(dir, sizeof dir, dir_flag, &err) != 0)
+        return fail(err.msg);
+    snprintf(rules_dir, sizeof rules_dir, "%s/rules", dir);
+    if (ks_ruleset_load_dir(&rules, rules_dir, &err) != 0)
+        return fail(err.msg);
+    if (ks_baseline_list(&infos, &n, dir, rules, &err) != 0) {
+        rc = fail(err.msg);
+        goto out;
+    }
+    if (strcmp(format, "json") == 0)
+        rc = print_json(infos, n);
+    else
+        print_text(infos, n, ja);
+out:
+    ks_baseline_infos_free(infos, n);
+    ks_ruleset_free(rules);
+    return rc;
+}
