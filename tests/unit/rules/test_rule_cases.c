@@ -161,15 +161,25 @@ ParameterizedTest(rule_case *rc, rule_cases, verdict)
     ks_ruleset *rules = NULL;
     cr_assert_eq(ks_ruleset_load_dir(&rules, rules_dir, &err), 0, "%s", err.msg);
     cr_assert_not_null(ks_ruleset_find(rules, rc->rule), "%s: no rule with id %s", rc->file, rc->rule);
-    ks_baseline *b = NULL;
-    const char *bspec = str_or(doc, "baseline", "ismap-moderate");
-    cr_assert_eq(ks_baseline_load(&b, dir, bspec, rules, &err), 0, "%s", err.msg);
+    /* a case names the baseline whose parameters it tests; without one, the rule
+     * runs alone with its defaults (so a rule is testable before it is placed) */
+    ks_baseline *b = NULL, solo = {0};
+    char *solo_ids[1] = {rc->rule};
+    ks_control solo_ctl = {.id = "solo", .rules = {.items = solo_ids, .n = 1}};
+    const char *bspec = str_or(doc, "baseline", NULL);
+    if (bspec) {
+        cr_assert_eq(ks_baseline_load(&b, dir, bspec, rules, &err), 0, "%s", err.msg);
+    } else {
+        solo = (ks_baseline){.id = "solo", .controls = &solo_ctl, .n_controls = 1,
+                             .parameters = cJSON_CreateObject(), .rule_ids = {.items = solo_ids, .n = 1}};
+    }
+    const ks_baseline *use = bspec ? b : &solo;
     ks_program *p = NULL;
-    cr_assert_eq(ks_program_compile(&p, rules, b, &err), 0, "%s", err.msg);
+    cr_assert_eq(ks_program_compile(&p, rules, use, &err), 0, "%s", err.msg);
     bool in_baseline = false;
-    for (size_t i = 0; i < b->rule_ids.n; i++)
-        in_baseline |= !strcmp(b->rule_ids.items[i], rc->rule);
-    cr_assert(in_baseline, "%s: rule %s is not in baseline %s (set \"baseline\")", rc->file, rc->rule, bspec);
+    for (size_t i = 0; i < use->rule_ids.n; i++)
+        in_baseline |= !strcmp(use->rule_ids.items[i], rc->rule);
+    cr_assert(in_baseline, "%s: rule %s is not in baseline %s", rc->file, rc->rule, bspec);
 
     double now;
     cr_assert_eq(ks_time_parse_rfc3339(str_or(doc, "now", "2026-11-01T00:00:00Z"), &now), 0);
@@ -178,7 +188,7 @@ ParameterizedTest(rule_case *rc, rule_cases, verdict)
     FILE *mem = open_memstream(&out, &outlen);
     ks_scan_opts so = {.snapshot_path = snap, .program = p, .now = now, .threads = 1, .report = mem,
                        .meta = {.scan_id = "test", .tool = "kensa/test", .started_at = "2026-11-01T00:00:00Z",
-                                .evaluated_at = "2026-11-01T00:00:00Z", .baseline = b,
+                                .evaluated_at = "2026-11-01T00:00:00Z", .baseline = use,
                                 .rules = p->defs, .n_rules = p->n_rules}};
     ks_scan_result sr;
     int rc2 = ks_scan_snapshot(&so, &sr, &err);
@@ -220,6 +230,7 @@ ParameterizedTest(rule_case *rc, rule_cases, verdict)
     ks_summary_free(sr.summary);
     ks_program_free(p);
     ks_baseline_free(b);
+    cJSON_Delete(solo.parameters);
     ks_ruleset_free(rules);
     cJSON_Delete(doc);
 }
