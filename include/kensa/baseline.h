@@ -23,6 +23,7 @@ typedef struct ks_control {
     char *id;          /* ISMAP control number, e.g. "9.4.2" */
     ks_text title;
     ks_strlist rules;  /* rule ids supporting this control */
+    int verified;      /* nonzero: id and title checked against the published control standard */
 } ks_control;
 
 typedef struct ks_baseline {

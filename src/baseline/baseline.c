@@ -566,6 +566,8 @@ static int apply_control(bl_merge *m, const bl_file *f, const cJSON *c, const ks
     }
     if (title && text_copy(&ctl->title, title))
         return oom(err);
+    if (v)
+        ctl->verified = cJSON_IsTrue(v);
     const cJSON *r;
     cJSON_ArrayForEach(r, rl)
     {
