@@ -26,6 +26,8 @@ typedef struct ks_scan_opts {
     int threads;                 /* 1 = no worker threads */
     size_t max_line;             /* 0 = default */
     FILE *report;                /* JSON findings document goes here; NULL = none */
+    FILE *findings_lines;        /* every finding again, one JSON object per line, for the
+                                    other report formats; NULL = none */
     ks_scan_meta meta;           /* scan_id, tool, times, baseline, rules; input and header are filled in */
     const ks_log_ctx *log;
 } ks_scan_opts;
@@ -34,6 +36,7 @@ typedef struct ks_scan_result {
     size_t resources;            /* resource lines judged */
     size_t input_errors;         /* lines that could not be read */
     ks_summary *summary;         /* owned by the caller: ks_summary_free */
+    cJSON *errors;               /* scan-level errors [{"source","message"}]; caller frees */
 } ks_scan_result;
 
 /* Run the scan. Returns 0 when the scan ran (findings and input errors are in

@@ -16,9 +16,11 @@
 #include "kensa/cli.h"
 #include "kensa/program.h"
 #include "kensa/report.h"
+#include "kensa/reporter.h"
 #include "kensa/rule.h"
 #include "kensa/scan.h"
 #include "kensa/timeutil.h"
+#include "scan_output.h"
 
 static void scan_usage(FILE *out)
 {
@@ -27,10 +29,12 @@ static void scan_usage(FILE *out)
         "  --snapshot FILE        snapshot to check (JSON Lines, docs/snapshot.md; - = stdin)\n"
         "  --baseline SPEC        baseline, with overlays added by '+' (default ismap-moderate;\n"
         "                         e.g. ismap-high+govcloud; see kensa baselines)\n"
-        "  --format LIST          report formats (json)\n"
-        "  --output DIR           write reports into DIR (default: JSON to stdout)\n"
+        "  --format LIST          report formats, comma-separated (default json; see below)\n"
+        "  --output DIR           write reports into DIR (default: one format to stdout)\n"
+        "  --lang en|ja           language of human-readable reports (default from $LANG)\n"
         "  --fail-on SEVERITY     critical|high|medium|low|info|none: exit 1 when a FAIL at or\n"
         "                         above it exists (default high)\n"
+        "  --fail-on-error        exit 1 also when some check could not read its input (ERROR)\n"
         "  --now TIME             evaluation time, RFC 3339 (default: now), for reproducible ages\n"
         "  --threads N            evaluation threads (default: CPUs, at most 8)\n"
         "  --scan-id ID           scan id to record (default: random UUID)\n"
@@ -38,8 +42,12 @@ static void scan_usage(FILE *out)
         "  --baselines-dir DIR    where baselines and rules live (also $KENSA_HOME/baselines)\n"
         "  -q, --quiet            no summary on stderr\n"
         "  -v, --verbose          more detail on stderr\n\n"
-        "exit codes: 0 clean; 1 a FAIL at or above --fail-on; 2 usage, rule or input error;\n"
-        "            3 partial scan (ERROR findings or unreadable lines) with no such FAIL\n");
+        "exit codes: 0 clean; 1 a FAIL at or above --fail-on (or an ERROR with --fail-on-error);\n"
+        "            2 usage, rule or input error; 3 partial scan (ERROR findings or unreadable\n"
+        "            lines) with no such FAIL\n\nformats:\n");
+    for (size_t i = 0; ks_reporters[i]; i++)
+        fprintf(out, "  %-8s %-18s %s\n", ks_reporters[i]->name, ks_reporters[i]->file_name,
+                ks_reporters[i]->description);
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -75,7 +83,8 @@ static int default_threads(void)
 }
 
 typedef struct scan_args {
-    const char *snapshot, *baseline, *formats, *output, *fail_on, *now, *scan_id, *dir;
+    const char *snapshot, *baseline, *formats, *output, *fail_on, *now, *scan_id, *dir, *lang;
+    bool fail_on_error;
     int threads;
     size_t max_line;
     int verbosity;
@@ -83,7 +92,8 @@ typedef struct scan_args {
 
 static int parse_args(int argc, char **argv, scan_args *a)
 {
-    enum { O_SNAP = 1000, O_BASE, O_FMT, O_OUT, O_FAIL, O_NOW, O_THR, O_ID, O_MAXL, O_DIR, O_PROV };
+    enum { O_SNAP = 1000, O_BASE, O_FMT, O_OUT, O_FAIL, O_NOW, O_THR, O_ID, O_MAXL, O_DIR, O_PROV,
+           O_LANG, O_FERR };
     static const struct option opts[] = {
         {"snapshot", required_argument, NULL, O_SNAP},   {"baseline", required_argument, NULL, O_BASE},
         {"format", required_argument, NULL, O_FMT},      {"output", required_argument, NULL, O_OUT},
@@ -92,6 +102,7 @@ static int parse_args(int argc, char **argv, scan_args *a)
         {"max-line-bytes", required_argument, NULL, O_MAXL},
         {"baselines-dir", required_argument, NULL, O_DIR},
         {"provider", required_argument, NULL, O_PROV},   {"quiet", no_argument, NULL, 'q'},
+        {"lang", required_argument, NULL, O_LANG},       {"fail-on-error", no_argument, NULL, O_FERR},
         {"verbose", no_argument, NULL, 'v'},             {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     optind = 1;
@@ -109,6 +120,12 @@ static int parse_args(int argc, char **argv, scan_args *a)
         case O_NOW: a->now = optarg; break;
         case O_ID: a->scan_id = optarg; break;
         case O_DIR: a->dir = optarg; break;
+        case O_FERR: a->fail_on_error = true; break;
+        case O_LANG:
+            if (strcmp(optarg, "en") && strcmp(optarg, "ja"))
+                return usage_error("--lang must be en or ja, not \"%s\"", optarg);
+            a->lang = optarg;
+            break;
         case O_THR:
             n = strtol(optarg, &end, 10);
             if (*end || n < 1 || n > 64)
@@ -135,39 +152,18 @@ static int parse_args(int argc, char **argv, scan_args *a)
         return usage_error("unexpected argument \"%s\"", argv[optind]);
     if (!a->snapshot)
         return usage_error("%s", "--snapshot FILE is required");
-    if (a->formats) {
-        /* only the JSON document exists so far; other formats come with the reports issue */
-        char buf[256];
-        snprintf(buf, sizeof buf, "%s", a->formats);
-        char *save = NULL;
-        for (char *f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save))
-            if (strcmp(f, "json"))
-                return usage_error("report format \"%s\" is not available (available: json)", f);
-    }
     return 0;
 }
 
-/* Open DIR/name.tmpXXXXXX (mode 0600); the caller renames it into place when
- * complete, so an interrupted scan never leaves a truncated report. */
-static FILE *open_report_tmp(const char *dir, char *tmp, size_t tmpsz, ks_error *err)
+/* The report language: --lang, else ja when $LANG (or LC_ALL) says Japanese. */
+static const char *report_lang(const char *flag)
 {
-    if (mkdir(dir, 0700) && errno != EEXIST) {
-        ks_error_set(err, KS_ERR_IO, "%s: %s", dir, strerror(errno));
-        return NULL;
-    }
-    snprintf(tmp, tmpsz, "%s/.findings.json.XXXXXX", dir);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        ks_error_set(err, KS_ERR_IO, "%s: %s", tmp, strerror(errno));
-        return NULL;
-    }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-        unlink(tmp);
-        ks_error_set(err, KS_ERR_IO, "%s: %s", tmp, strerror(errno));
-    }
-    return f;
+    if (flag)
+        return flag;
+    const char *env = getenv("LC_ALL");
+    if (!env || !*env)
+        env = getenv("LANG");
+    return env && !strncmp(env, "ja", 2) ? "ja" : "en";
 }
 
 int ks_cmd_scan(int argc, char **argv, const ks_cli_env *env)
@@ -203,10 +199,14 @@ int ks_cmd_scan(int argc, char **argv, const ks_cli_env *env)
     ks_ruleset *rules = NULL;
     ks_baseline *base = NULL;
     ks_program *prog = NULL;
-    FILE *report = NULL;
-    char tmp[PATH_MAX] = "", final[PATH_MAX] = "";
     ks_scan_result res = {0};
+    cJSON *summary_json = NULL, *waivers_json = NULL;
     ks_log_ctx log = {.level = a.verbosity > 0 ? KS_LOG_INFO : KS_LOG_WARN};
+    ks_outputs out;
+    if (ks_outputs_parse(&out, a.formats, a.output, &err)) {
+        fprintf(stderr, "kensa: scan: %s\n", err.msg);
+        return KS_EXIT_USAGE;
+    }
 
     char dir[PATH_MAX], rules_dir[PATH_MAX + 16];
     if (ks_cli_baselines_dir(dir, sizeof dir, a.dir, &err))
@@ -218,57 +218,54 @@ int ks_cmd_scan(int argc, char **argv, const ks_cli_env *env)
         goto fail;
     ks_log(&log, KS_LOG_INFO, "baseline %s: %zu rules over %zu resource types", base->id,
            prog->n_rules, prog->n_types);
+    if (ks_outputs_open(&out, &err))
+        goto fail;
 
-    if (a.output) {
-        if (!(report = open_report_tmp(a.output, tmp, sizeof tmp, &err)))
-            goto fail;
-        snprintf(final, sizeof final, "%s/findings.json", a.output);
-    } else {
-        report = stdout;
-    }
     char tool[64];
     snprintf(tool, sizeof tool, "kensa/%s", KENSA_VERSION);
     ks_scan_opts so = {
         .snapshot_path = a.snapshot, .program = prog, .now = now, .threads = a.threads,
-        .max_line = a.max_line, .report = report, .log = &log,
+        .max_line = a.max_line, .report = out.json, .findings_lines = out.lines, .log = &log,
         .meta = {.scan_id = a.scan_id, .tool = tool, .started_at = started,
                  .evaluated_at = evaluated, .baseline = base, .rules = prog->defs,
                  .n_rules = prog->n_rules}};
     if (ks_scan_snapshot(&so, &res, &err))
         goto fail;
-    if (report != stdout) {
-        if (fflush(report) || fsync(fileno(report)) || fclose(report)) {
-            report = NULL;
-            ks_error_set(&err, KS_ERR_IO, "%s: write failed: %s", tmp, strerror(errno));
-            goto fail;
-        }
-        report = NULL;
-        if (rename(tmp, final)) {
-            ks_error_set(&err, KS_ERR_IO, "%s: %s", final, strerror(errno));
-            goto fail;
-        }
-        tmp[0] = '\0';
-    } else {
-        fflush(stdout);
+    summary_json = ks_summary_to_json(res.summary);
+    waivers_json = cJSON_CreateArray();
+    so.meta.input = a.snapshot;
+    ks_report_input in = {.meta = &so.meta, .summary = summary_json, .errors = res.errors,
+                          .waivers = waivers_json, .lang = report_lang(a.lang)};
+    if (!summary_json || !waivers_json) {
+        ks_error_set(&err, KS_ERR_NOMEM, "out of memory");
+        goto fail;
     }
+    if (ks_outputs_finish(&out, &in, &err))
+        goto fail;
 
     size_t failing = gate ? ks_summary_failed_at_or_above(res.summary, fail_on) : 0;
-    bool partial = res.input_errors > 0 || ks_summary_count(res.summary, KS_STATUS_ERROR) > 0;
+    size_t errors = ks_summary_count(res.summary, KS_STATUS_ERROR);
+    bool partial = res.input_errors > 0 || errors > 0;
+    bool error_gate = a.fail_on_error && partial;
     if (a.verbosity >= 0) {
         ks_summary_print(res.summary, stderr);
         fprintf(stderr, "  resources %zu", res.resources);
         if (res.input_errors)
             fprintf(stderr, "  unreadable lines %zu", res.input_errors);
         fputc('\n', stderr);
-        if (final[0])
-            fprintf(stderr, "  report    %s\n", final);
+        for (size_t i = 0; i < out.n_written; i++)
+            fprintf(stderr, "  report    %s\n", out.written[i]);
     }
-    exit_code = failing ? KS_EXIT_FINDINGS : partial ? KS_EXIT_PARTIAL : KS_EXIT_OK;
+    exit_code = (failing || error_gate) ? KS_EXIT_FINDINGS : partial ? KS_EXIT_PARTIAL : KS_EXIT_OK;
     if (a.verbosity >= 0) {
         if (failing)
             fprintf(stderr, "kensa: %zu failing finding%s at or above %s\n", failing,
                     failing == 1 ? "" : "s", a.fail_on);
-        else if (partial)
+        if (error_gate)
+            fprintf(stderr, "kensa: --fail-on-error: the scan is partial (%zu ERROR finding%s, "
+                            "%zu unreadable line%s)\n", errors, errors == 1 ? "" : "s",
+                    res.input_errors, res.input_errors == 1 ? "" : "s");
+        else if (partial && !failing)
             fprintf(stderr, "kensa: partial scan: some checks could not read their input (ERROR)\n");
     }
     goto out;
@@ -276,10 +273,10 @@ fail:
     fprintf(stderr, "kensa: %s\n", err.msg);
     exit_code = KS_EXIT_USAGE;
 out:
-    if (report && report != stdout)
-        fclose(report);
-    if (tmp[0])
-        unlink(tmp);
+    ks_outputs_cleanup(&out);
+    cJSON_Delete(summary_json);
+    cJSON_Delete(waivers_json);
+    cJSON_Delete(res.errors);
     ks_summary_free(res.summary);
     ks_program_free(prog);
     ks_baseline_free(base);

@@ -6,6 +6,7 @@
  */
 #include "kensa/scan.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,11 @@ static void flush_batch(scan *s, batch *b)
     if (s->report && b->out.len && !s->failed &&
         ks_report_json_chunk(s->report, b->out.data, b->out.len, &s->write_err))
         s->failed = true;
+    if (s->o->findings_lines && b->out.len && !s->failed &&
+        fwrite(b->out.data, 1, b->out.len, s->o->findings_lines) != b->out.len) {
+        ks_error_set(&s->write_err, KS_ERR_IO, "writing findings: %s", strerror(errno));
+        s->failed = true;
+    }
     ks_summary_merge(s->total, b->sum);
     s->resources += b->n_resources;
     for (size_t i = 0; i < b->n_lerrs; i++) {
@@ -552,6 +558,7 @@ int ks_scan_snapshot(const ks_scan_opts *o, ks_scan_result *res, ks_error *err)
     res->input_errors = s.n_errors;
     res->summary = s.total;
     s.total = NULL;
+    res->errors = cJSON_Duplicate(s.errors, 1);
 out:
     if (s.report) {
         ks_error ignored;

@@ -228,6 +228,7 @@ ParameterizedTest(rule_case *rc, rule_cases, verdict)
     cJSON_Delete(report);
     free(out);
     ks_summary_free(sr.summary);
+    cJSON_Delete(sr.errors);
     ks_program_free(p);
     ks_baseline_free(b);
     cJSON_Delete(solo.parameters);

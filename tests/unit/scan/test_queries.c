@@ -70,6 +70,7 @@ static char *scan_lines(ks_ruleset *set, const char *header_errors, const char *
     cJSON_Delete(doc);
     free(out);
     ks_summary_free(sr.summary);
+    cJSON_Delete(sr.errors);
     ks_program_free(p);
     cJSON_Delete(b.parameters);
     free(ids);
