@@ -181,7 +181,13 @@ int ks_cmd_scan(int argc, char **argv, const ks_cli_env *env)
                            a.fail_on);
     double now = ks_time_now();
     char started[32], evaluated[32];
-    ks_time_format_rfc3339(now, started, sizeof started);
+    /* SOURCE_DATE_EPOCH (reproducible-builds.org) pins the recorded start time,
+     * so that reports can be compared byte for byte */
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    char *sde_end = NULL;
+    long long sde_val = sde && *sde ? strtoll(sde, &sde_end, 10) : -1;
+    ks_time_format_rfc3339(sde_end && !*sde_end && sde_val >= 0 ? (double)sde_val : now, started,
+                           sizeof started);
     if (a.now) {
         if (ks_time_parse_rfc3339(a.now, &now))
             return usage_error("--now needs an RFC 3339 time such as 2026-11-01T00:00:00Z, not \"%s\"",
