@@ -4,6 +4,7 @@
 #   make demo       bootstrap, build, scan the bundled demo tenant against ismap-moderate
 #   make check      bootstrap, build, run every test under ASan+UBSan (Criterion)
 #   make install PREFIX=/usr/local
+#   make docs       regenerate docs/controls/ (controls per baseline, en and ja) from baselines/
 #
 # Sources are discovered: a new .c under src/ or providers/ joins the library,
 # a new .c under tests/unit/ joins the test binary. No registration step.
@@ -85,6 +86,21 @@ check: deps
 	 scripts/run-tests build/asan/kensa-tests --jobs 2 $(TEST_ARGS)
 
 test: check
+
+# docs/controls/ is generated from the baselines and rules, never edited by hand;
+# tests/unit/cli/test_docs_sync.c fails when it is out of date. Written to a
+# scratch directory first, so a failing run leaves the committed files alone.
+DOC_BASELINES := ismap-low ismap-moderate ismap-high ismap-moderate+govcloud
+.PHONY: docs
+docs: build/kensa
+	@rm -rf build/docs-controls && mkdir -p build/docs-controls docs/controls
+	@for b in $(DOC_BASELINES); do for l in en ja; do \
+	  build/kensa controls --baselines-dir baselines --baseline $$b --lang $$l \
+	    > build/docs-controls/$$b.$$l.md || exit 1; done; done
+	@build/kensa controls --baselines-dir baselines --index $(DOC_BASELINES) \
+	  > build/docs-controls/README.md
+	@rm -f docs/controls/*.md && cp build/docs-controls/*.md docs/controls/
+	@echo "docs/controls/: $$(ls build/docs-controls | wc -l) files from baselines/"
 
 install: build/kensa
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kensa

@@ -14,73 +14,13 @@
 #include <string.h>
 
 #include "kensa/baseline.h"
-#include "kensa/buf.h"
+#include "kensa/cli_common.h"
 #include "kensa/rule.h"
 
 static const char usage[] =
     "usage: kensa baselines [--baselines-dir DIR] [--format text|json] [--lang en|ja]\n"
     "List the baselines: id, the baseline it extends, whether it is an overlay\n"
     "(added with '+', e.g. ismap-moderate+govcloud), its controls, rules and title.\n";
-
-static bool lang_is_ja_by_default(void)
-{
-    const char *lang = getenv("LANG");
-    return lang && strncmp(lang, "ja", 2) == 0;
-}
-
-static int fail(const char *msg)
-{
-    fprintf(stderr, "kensa: %s\n", msg);
-    return KS_EXIT_USAGE;
-}
-
-/* Pretty JSON with two-space indents; arrays of scalars stay on one line.
- * Input comes from parsed files, whose nesting cJSON already bounds. */
-static void json_pretty_to(ks_buf *b, const cJSON *v, int depth)
-{
-    bool container = cJSON_IsArray(v) || cJSON_IsObject(v);
-    if (!container) {
-        if (cJSON_IsString(v)) {
-            ks_buf_json_string(b, v->valuestring);
-            return;
-        }
-        char *s = cJSON_PrintUnformatted(v);
-        if (s)
-            ks_buf_puts(b, s);
-        else
-            b->failed = true;
-        free(s);
-        return;
-    }
-    bool array = cJSON_IsArray(v), flat = array;
-    for (const cJSON *c = v->child; flat && c; c = c->next)
-        flat = !cJSON_IsArray(c) && !cJSON_IsObject(c);
-    ks_buf_putc(b, array ? '[' : '{');
-    for (const cJSON *c = v->child; c; c = c->next) {
-        if (!flat)
-            ks_buf_printf(b, "\n%*s", 2 * (depth + 1), "");
-        else if (c != v->child)
-            ks_buf_puts(b, ", ");
-        if (!array) {
-            ks_buf_json_string(b, c->string);
-            ks_buf_puts(b, ": ");
-        }
-        json_pretty_to(b, c, depth + 1);
-        if (!flat && c->next)
-            ks_buf_putc(b, ',');
-    }
-    if (!flat && v->child)
-        ks_buf_printf(b, "\n%*s", 2 * depth, "");
-    ks_buf_putc(b, array ? ']' : '}');
-}
-
-/* Caller frees; NULL on allocation failure. */
-static char *json_pretty(const cJSON *v)
-{
-    ks_buf b = KS_BUF_INIT;
-    json_pretty_to(&b, v, 0);
-    return ks_buf_steal(&b);
-}
 
 static int print_json(const ks_baseline_info *infos, size_t n)
 {
@@ -104,10 +44,10 @@ static int print_json(const ks_baseline_info *infos, size_t n)
              cJSON_AddNumberToObject(o, "controls", (double)infos[i].n_controls) &&
              cJSON_AddNumberToObject(o, "rules", (double)infos[i].n_rules);
     }
-    char *s = ok ? json_pretty(arr) : NULL;
+    char *s = ok ? ks_cli_json_pretty(arr) : NULL;
     cJSON_Delete(arr);
     if (!s)
-        return fail("out of memory");
+        return ks_cli_fail("out of memory");
     printf("%s\n", s);
     free(s);
     return KS_EXIT_OK;
@@ -140,7 +80,7 @@ int ks_cmd_baselines(int argc, char **argv, const ks_cli_env *env)
         {NULL, 0, NULL, 0},
     };
     const char *dir_flag = NULL, *format = "text";
-    bool ja = lang_is_ja_by_default();
+    bool ja = ks_cli_lang_ja_default();
     char msg[KS_ERROR_MSG_MAX + 64];
     int c;
     (void)env;
@@ -154,42 +94,39 @@ int ks_cmd_baselines(int argc, char **argv, const ks_cli_env *env)
         case 'l':
             if (strcmp(optarg, "en") != 0 && strcmp(optarg, "ja") != 0) {
                 snprintf(msg, sizeof msg, "baselines: --lang must be en or ja, not \"%s\"", optarg);
-                return fail(msg);
+                return ks_cli_fail(msg);
             }
             ja = strcmp(optarg, "ja") == 0;
             break;
         case 'h': fputs(usage, stdout); return KS_EXIT_OK;
         case ':':
             snprintf(msg, sizeof msg, "baselines: %s needs a value", argv[optind - 1]);
-            return fail(msg);
+            return ks_cli_fail(msg);
         default:
             snprintf(msg, sizeof msg, "baselines: unknown option %s (see kensa baselines --help)",
                      argv[optind - 1]);
-            return fail(msg);
+            return ks_cli_fail(msg);
         }
     }
     if (optind < argc) {
         snprintf(msg, sizeof msg, "baselines: unexpected argument \"%s\"", argv[optind]);
-        return fail(msg);
+        return ks_cli_fail(msg);
     }
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
         snprintf(msg, sizeof msg, "baselines: --format must be text or json, not \"%s\"", format);
-        return fail(msg);
+        return ks_cli_fail(msg);
     }
 
-    char dir[PATH_MAX], rules_dir[PATH_MAX + 8];
+    char dir[PATH_MAX];
     ks_error err;
     ks_ruleset *rules = NULL;
     ks_baseline_info *infos = NULL;
     size_t n = 0;
     int rc = KS_EXIT_OK;
-    if (ks_cli_baselines_dir(dir, sizeof dir, dir_flag, &err) != 0)
-        return fail(err.msg);
-    snprintf(rules_dir, sizeof rules_dir, "%s/rules", dir);
-    if (ks_ruleset_load_dir(&rules, rules_dir, &err) != 0)
-        return fail(err.msg);
+    if (ks_cli_load_rules(&rules, dir, sizeof dir, dir_flag, &err) != 0)
+        return ks_cli_fail(err.msg);
     if (ks_baseline_list(&infos, &n, dir, rules, &err) != 0) {
-        rc = fail(err.msg);
+        rc = ks_cli_fail(err.msg);
         goto out;
     }
     if (strcmp(format, "json") == 0)

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "kensa/baseline.h"
-#include "kensa/buf.h"
+#include "kensa/cli_common.h"
 #include "kensa/rule.h"
 
 static const char usage[] =
@@ -26,66 +26,6 @@ typedef struct use {
     ks_baseline *b;
     ks_strlist controls; /* borrowed from b: ids of controls listing the rule */
 } use;
-
-static bool lang_is_ja_by_default(void)
-{
-    const char *lang = getenv("LANG");
-    return lang && strncmp(lang, "ja", 2) == 0;
-}
-
-static int fail(const char *msg)
-{
-    fprintf(stderr, "kensa: %s\n", msg);
-    return KS_EXIT_USAGE;
-}
-
-/* Pretty JSON with two-space indents; arrays of scalars stay on one line.
- * Input comes from parsed files, whose nesting cJSON already bounds. */
-static void json_pretty_to(ks_buf *b, const cJSON *v, int depth)
-{
-    bool container = cJSON_IsArray(v) || cJSON_IsObject(v);
-    if (!container) {
-        if (cJSON_IsString(v)) {
-            ks_buf_json_string(b, v->valuestring);
-            return;
-        }
-        char *s = cJSON_PrintUnformatted(v);
-        if (s)
-            ks_buf_puts(b, s);
-        else
-            b->failed = true;
-        free(s);
-        return;
-    }
-    bool array = cJSON_IsArray(v), flat = array;
-    for (const cJSON *c = v->child; flat && c; c = c->next)
-        flat = !cJSON_IsArray(c) && !cJSON_IsObject(c);
-    ks_buf_putc(b, array ? '[' : '{');
-    for (const cJSON *c = v->child; c; c = c->next) {
-        if (!flat)
-            ks_buf_printf(b, "\n%*s", 2 * (depth + 1), "");
-        else if (c != v->child)
-            ks_buf_puts(b, ", ");
-        if (!array) {
-            ks_buf_json_string(b, c->string);
-            ks_buf_puts(b, ": ");
-        }
-        json_pretty_to(b, c, depth + 1);
-        if (!flat && c->next)
-            ks_buf_putc(b, ',');
-    }
-    if (!flat && v->child)
-        ks_buf_printf(b, "\n%*s", 2 * depth, "");
-    ks_buf_putc(b, array ? ']' : '}');
-}
-
-/* Caller frees; NULL on allocation failure. */
-static char *json_pretty(const cJSON *v)
-{
-    ks_buf b = KS_BUF_INIT;
-    json_pretty_to(&b, v, 0);
-    return ks_buf_steal(&b);
-}
 
 static void uses_free(use *uses, size_t n)
 {
@@ -163,7 +103,7 @@ static void print_list(const char *label, const ks_strlist *l)
 /* Pretty JSON, every line indented by two spaces. */
 static void print_json_block(const cJSON *v)
 {
-    char *s = json_pretty(v);
+    char *s = ks_cli_json_pretty(v);
     if (!s)
         return;
     for (char *line = s; line && *line;) {
@@ -234,28 +174,6 @@ static void print_text(const ks_rule *r, const use *uses, size_t n, bool ja)
     printf("source:      %s\n", r->source_file ? r->source_file : "-");
 }
 
-static cJSON *strlist_json(const ks_strlist *l)
-{
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; a && i < l->n; i++) {
-        cJSON *s = cJSON_CreateString(l->items[i]);
-        if (!s || !cJSON_AddItemToArray(a, s)) {
-            cJSON_Delete(s);
-            cJSON_Delete(a);
-            return NULL;
-        }
-    }
-    return a;
-}
-
-static bool add_text(cJSON *o, const char *name, const ks_text *t)
-{
-    if (!t->en && !t->ja)
-        return cJSON_AddNullToObject(o, name) != NULL;
-    cJSON *x = cJSON_AddObjectToObject(o, name);
-    return x && cJSON_AddStringToObject(x, "en", t->en) && cJSON_AddStringToObject(x, "ja", t->ja);
-}
-
 static bool add_copy(cJSON *o, const char *name, const cJSON *v)
 {
     cJSON *c = v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
@@ -271,12 +189,12 @@ static cJSON *build_json(const ks_rule *r, const use *uses, size_t n)
     bool ok = o && cJSON_AddStringToObject(o, "id", r->id) &&
               cJSON_AddStringToObject(o, "resource_type", r->resource_type) &&
               cJSON_AddStringToObject(o, "severity", ks_severity_name(r->severity)) &&
-              add_text(o, "title", &r->title) && add_text(o, "description", &r->description) &&
-              add_text(o, "remediation", &r->remediation) &&
+              ks_cli_add_text(o, "title", &r->title) && ks_cli_add_text(o, "description", &r->description) &&
+              ks_cli_add_text(o, "remediation", &r->remediation) &&
               (controls = cJSON_AddObjectToObject(o, "controls")) &&
-              cJSON_AddItemToObject(controls, "ismap", strlist_json(&r->ismap)) &&
-              cJSON_AddItemToObject(controls, "unified", strlist_json(&r->unified)) &&
-              cJSON_AddItemToObject(controls, "nist_csf", strlist_json(&r->nist_csf)) &&
+              ks_cli_json_add(controls, "ismap", ks_cli_strlist_json(&r->ismap)) &&
+              ks_cli_json_add(controls, "unified", ks_cli_strlist_json(&r->unified)) &&
+              ks_cli_json_add(controls, "nist_csf", ks_cli_strlist_json(&r->nist_csf)) &&
               (params = cJSON_AddObjectToObject(o, "parameters")) &&
               (bls = cJSON_AddObjectToObject(o, "baselines"));
     for (const cJSON *p = r->parameters ? r->parameters->child : NULL; ok && p; p = p->next) {
@@ -288,10 +206,10 @@ static cJSON *build_json(const ks_rule *r, const use *uses, size_t n)
             ok = add_copy(per, uses[i].b->id, ks_baseline_param(uses[i].b, r, p->string));
     }
     for (size_t i = 0; ok && i < n; i++)
-        ok = cJSON_AddItemToObject(bls, uses[i].b->id, strlist_json(&uses[i].controls));
+        ok = ks_cli_json_add(bls, uses[i].b->id, ks_cli_strlist_json(&uses[i].controls));
     ok = ok && add_copy(o, "applies_when", r->applies_when) &&
          add_copy(o, "condition", r->condition) &&
-         cJSON_AddItemToObject(o, "references", strlist_json(&r->references)) &&
+         ks_cli_json_add(o, "references", ks_cli_strlist_json(&r->references)) &&
          (r->source_file ? cJSON_AddStringToObject(o, "source_file", r->source_file) != NULL
                          : cJSON_AddNullToObject(o, "source_file") != NULL);
     if (!ok) {
@@ -311,7 +229,7 @@ int ks_cmd_explain(int argc, char **argv, const ks_cli_env *env)
         {NULL, 0, NULL, 0},
     };
     const char *dir_flag = NULL, *format = "text";
-    bool ja = lang_is_ja_by_default();
+    bool ja = ks_cli_lang_ja_default();
     char msg[KS_ERROR_MSG_MAX + 64];
     int c;
     (void)env;
@@ -325,56 +243,53 @@ int ks_cmd_explain(int argc, char **argv, const ks_cli_env *env)
         case 'l':
             if (strcmp(optarg, "en") != 0 && strcmp(optarg, "ja") != 0) {
                 snprintf(msg, sizeof msg, "explain: --lang must be en or ja, not \"%s\"", optarg);
-                return fail(msg);
+                return ks_cli_fail(msg);
             }
             ja = strcmp(optarg, "ja") == 0;
             break;
         case 'h': fputs(usage, stdout); return KS_EXIT_OK;
         case ':':
             snprintf(msg, sizeof msg, "explain: %s needs a value", argv[optind - 1]);
-            return fail(msg);
+            return ks_cli_fail(msg);
         default:
             snprintf(msg, sizeof msg, "explain: unknown option %s (see kensa explain --help)",
                      argv[optind - 1]);
-            return fail(msg);
+            return ks_cli_fail(msg);
         }
     }
     if (argc - optind != 1)
-        return fail(argc - optind == 0 ? "explain: which rule? (usage: kensa explain RULE)"
+        return ks_cli_fail(argc - optind == 0 ? "explain: which rule? (usage: kensa explain RULE)"
                                        : "explain: takes one rule id");
     const char *rule_id = argv[optind];
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
         snprintf(msg, sizeof msg, "explain: --format must be text or json, not \"%s\"", format);
-        return fail(msg);
+        return ks_cli_fail(msg);
     }
 
-    char dir[PATH_MAX], rules_dir[PATH_MAX + 8];
+    char dir[PATH_MAX];
     ks_error err;
     ks_ruleset *rules = NULL;
     use *uses = NULL;
     size_t n = 0;
     int rc = KS_EXIT_OK;
-    if (ks_cli_baselines_dir(dir, sizeof dir, dir_flag, &err) != 0)
-        return fail(err.msg);
-    snprintf(rules_dir, sizeof rules_dir, "%s/rules", dir);
-    if (ks_ruleset_load_dir(&rules, rules_dir, &err) != 0)
-        return fail(err.msg);
+    if (ks_cli_load_rules(&rules, dir, sizeof dir, dir_flag, &err) != 0)
+        return ks_cli_fail(err.msg);
     const ks_rule *r = ks_ruleset_find(rules, rule_id);
     if (!r) {
         snprintf(msg, sizeof msg, "unknown rule \"%.200s\" (see `kensa rules`)", rule_id);
-        rc = fail(msg);
+        rc = ks_cli_fail(msg);
         goto out;
     }
     if (find_uses(&uses, &n, dir, rules, r, &err) != 0) {
-        rc = fail(err.msg);
+        rc = ks_cli_fail(err.msg);
         goto out;
     }
     if (strcmp(format, "json") == 0) {
         cJSON *o = build_json(r, uses, n);
-        char *s = o ? json_pretty(o) : NULL;
+        char *s = o ? ks_cli_json_pretty(o) : NULL;
         cJSON_Delete(o);
         if (!s) {
-            rc = fail("out of memory");
+            rc = ks_cli_fail("out of memory");
             goto out;
         }
         printf("%s\n", s);

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "kensa/baseline.h"
-#include "kensa/buf.h"
+#include "kensa/cli_common.h"
 #include "kensa/rule.h"
 
 static const char usage[] =
@@ -21,66 +21,6 @@ static const char usage[] =
     "List rules: id, severity, resource type, title. --baseline keeps the rules that\n"
     "baseline demands; --control keeps those supporting one control (of the baseline\n"
     "if given, else of the rules' own ISMAP references).\n";
-
-static bool lang_is_ja_by_default(void)
-{
-    const char *lang = getenv("LANG");
-    return lang && strncmp(lang, "ja", 2) == 0;
-}
-
-static int fail(const char *msg)
-{
-    fprintf(stderr, "kensa: %s\n", msg);
-    return KS_EXIT_USAGE;
-}
-
-/* Pretty JSON with two-space indents; arrays of scalars stay on one line.
- * Input comes from parsed files, whose nesting cJSON already bounds. */
-static void json_pretty_to(ks_buf *b, const cJSON *v, int depth)
-{
-    bool container = cJSON_IsArray(v) || cJSON_IsObject(v);
-    if (!container) {
-        if (cJSON_IsString(v)) {
-            ks_buf_json_string(b, v->valuestring);
-            return;
-        }
-        char *s = cJSON_PrintUnformatted(v);
-        if (s)
-            ks_buf_puts(b, s);
-        else
-            b->failed = true;
-        free(s);
-        return;
-    }
-    bool array = cJSON_IsArray(v), flat = array;
-    for (const cJSON *c = v->child; flat && c; c = c->next)
-        flat = !cJSON_IsArray(c) && !cJSON_IsObject(c);
-    ks_buf_putc(b, array ? '[' : '{');
-    for (const cJSON *c = v->child; c; c = c->next) {
-        if (!flat)
-            ks_buf_printf(b, "\n%*s", 2 * (depth + 1), "");
-        else if (c != v->child)
-            ks_buf_puts(b, ", ");
-        if (!array) {
-            ks_buf_json_string(b, c->string);
-            ks_buf_puts(b, ": ");
-        }
-        json_pretty_to(b, c, depth + 1);
-        if (!flat && c->next)
-            ks_buf_putc(b, ',');
-    }
-    if (!flat && v->child)
-        ks_buf_printf(b, "\n%*s", 2 * depth, "");
-    ks_buf_putc(b, array ? ']' : '}');
-}
-
-/* Caller frees; NULL on allocation failure. */
-static char *json_pretty(const cJSON *v)
-{
-    ks_buf b = KS_BUF_INIT;
-    json_pretty_to(&b, v, 0);
-    return ks_buf_steal(&b);
-}
 
 /* A rule cites controls as "ismap:2014:9.4.2"; a user types "9.4.2". */
 static bool cites_control(const ks_rule *r, const char *control)
@@ -102,52 +42,13 @@ static bool strlist_has(const ks_strlist *l, const char *s)
     return false;
 }
 
-static cJSON *strlist_json(const ks_strlist *l)
-{
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; a && i < l->n; i++) {
-        cJSON *s = cJSON_CreateString(l->items[i]);
-        if (!s || !cJSON_AddItemToArray(a, s)) {
-            cJSON_Delete(s);
-            cJSON_Delete(a);
-            return NULL;
-        }
-    }
-    return a;
-}
-
-static bool add_text(cJSON *o, const char *name, const ks_text *t)
-{
-    cJSON *x = cJSON_AddObjectToObject(o, name);
-    return x && cJSON_AddStringToObject(x, "en", t->en) && cJSON_AddStringToObject(x, "ja", t->ja);
-}
-
 static bool rule_json(cJSON *arr, const ks_rule *r, const ks_baseline *b)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (!o || !cJSON_AddItemToArray(arr, o)) {
-        cJSON_Delete(o);
-        return false;
-    }
-    cJSON *controls = NULL, *params = NULL;
-    if (!cJSON_AddStringToObject(o, "id", r->id) ||
-        !cJSON_AddStringToObject(o, "severity", ks_severity_name(r->severity)) ||
-        !cJSON_AddStringToObject(o, "resource_type", r->resource_type) ||
-        !add_text(o, "title", &r->title) || !(controls = cJSON_AddObjectToObject(o, "controls")) ||
-        !cJSON_AddItemToObject(controls, "ismap", strlist_json(&r->ismap)) ||
-        !cJSON_AddItemToObject(controls, "unified", strlist_json(&r->unified)) ||
-        !cJSON_AddItemToObject(controls, "nist_csf", strlist_json(&r->nist_csf)) ||
-        !(params = cJSON_AddObjectToObject(o, "parameters")))
-        return false;
-    for (const cJSON *p = r->parameters ? r->parameters->child : NULL; p; p = p->next) {
-        const cJSON *v = ks_baseline_param(b, r, p->string);
-        cJSON *copy = v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
-        if (!copy || !cJSON_AddItemToObject(params, p->string, copy)) {
-            cJSON_Delete(copy);
-            return false;
-        }
-    }
-    return true;
+    cJSON *o = ks_cli_rule_json(r, b);
+    if (o && cJSON_AddItemToArray(arr, o))
+        return true;
+    cJSON_Delete(o);
+    return false;
 }
 
 int ks_cmd_rules(int argc, char **argv, const ks_cli_env *env)
@@ -162,7 +63,7 @@ int ks_cmd_rules(int argc, char **argv, const ks_cli_env *env)
         {NULL, 0, NULL, 0},
     };
     const char *dir_flag = NULL, *format = "text", *spec = NULL, *control = NULL;
-    bool ja = lang_is_ja_by_default();
+    bool ja = ks_cli_lang_ja_default();
     char msg[KS_ERROR_MSG_MAX + 64];
     int c;
     (void)env;
@@ -178,43 +79,40 @@ int ks_cmd_rules(int argc, char **argv, const ks_cli_env *env)
         case 'l':
             if (strcmp(optarg, "en") != 0 && strcmp(optarg, "ja") != 0) {
                 snprintf(msg, sizeof msg, "rules: --lang must be en or ja, not \"%s\"", optarg);
-                return fail(msg);
+                return ks_cli_fail(msg);
             }
             ja = strcmp(optarg, "ja") == 0;
             break;
         case 'h': fputs(usage, stdout); return KS_EXIT_OK;
         case ':':
             snprintf(msg, sizeof msg, "rules: %s needs a value", argv[optind - 1]);
-            return fail(msg);
+            return ks_cli_fail(msg);
         default:
             snprintf(msg, sizeof msg, "rules: unknown option %s (see kensa rules --help)",
                      argv[optind - 1]);
-            return fail(msg);
+            return ks_cli_fail(msg);
         }
     }
     if (optind < argc) {
         snprintf(msg, sizeof msg, "rules: unexpected argument \"%s\"", argv[optind]);
-        return fail(msg);
+        return ks_cli_fail(msg);
     }
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
         snprintf(msg, sizeof msg, "rules: --format must be text or json, not \"%s\"", format);
-        return fail(msg);
+        return ks_cli_fail(msg);
     }
 
-    char dir[PATH_MAX], rules_dir[PATH_MAX + 8];
+    char dir[PATH_MAX];
     ks_error err;
     ks_ruleset *rules = NULL;
     ks_baseline *b = NULL;
     const ks_control *ctl = NULL;
     cJSON *arr = NULL;
     int rc = KS_EXIT_OK;
-    if (ks_cli_baselines_dir(dir, sizeof dir, dir_flag, &err) != 0)
-        return fail(err.msg);
-    snprintf(rules_dir, sizeof rules_dir, "%s/rules", dir);
-    if (ks_ruleset_load_dir(&rules, rules_dir, &err) != 0)
-        return fail(err.msg);
+    if (ks_cli_load_rules(&rules, dir, sizeof dir, dir_flag, &err) != 0)
+        return ks_cli_fail(err.msg);
     if (spec && ks_baseline_load(&b, dir, spec, rules, &err) != 0) {
-        rc = fail(err.msg);
+        rc = ks_cli_fail(err.msg);
         goto out;
     }
     if (b && control) {
@@ -223,7 +121,7 @@ int ks_cmd_rules(int argc, char **argv, const ks_cli_env *env)
                 ctl = &b->controls[i];
         if (!ctl) {
             snprintf(msg, sizeof msg, "control \"%s\" is not in baseline %s", control, b->id);
-            rc = fail(msg);
+            rc = ks_cli_fail(msg);
             goto out;
         }
     }
@@ -237,7 +135,7 @@ int ks_cmd_rules(int argc, char **argv, const ks_cli_env *env)
         w_type = l > w_type ? l : w_type;
     }
     if (json && !(arr = cJSON_CreateArray())) {
-        rc = fail("out of memory");
+        rc = ks_cli_fail("out of memory");
         goto out;
     }
     if (!json)
@@ -249,7 +147,7 @@ int ks_cmd_rules(int argc, char **argv, const ks_cli_env *env)
         if (ctl ? !strlist_has(&ctl->rules, r->id) : control && !cites_control(r, control))
             continue;
         if (json && !rule_json(arr, r, b)) {
-            rc = fail("out of memory");
+            rc = ks_cli_fail("out of memory");
             goto out;
         }
         if (!json)
@@ -257,9 +155,9 @@ int ks_cmd_rules(int argc, char **argv, const ks_cli_env *env)
                    r->resource_type, ja ? r->title.ja : r->title.en);
     }
     if (json) {
-        char *s = json_pretty(arr);
+        char *s = ks_cli_json_pretty(arr);
         if (!s) {
-            rc = fail("out of memory");
+            rc = ks_cli_fail("out of memory");
             goto out;
         }
         printf("%s\n", s);

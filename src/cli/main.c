@@ -16,6 +16,8 @@ static const command commands[] = {
     {"baselines", ks_cmd_baselines, "list the baselines"},
     {"rules", ks_cmd_rules, "list rules (of a baseline or control)"},
     {"explain", ks_cmd_explain, "show one rule: controls, parameters per baseline, remediation"},
+    {"controls", ks_cmd_controls, "a baseline's controls and their rules, as md, json or csv"},
+    {"trace", ks_cmd_trace, "traceability rows: unified section, control, rule, parameters"},
 };
 
 static void usage(FILE *out)

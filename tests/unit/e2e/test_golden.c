@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kensa/reporter.h"
 #include "spawn.h"
@@ -18,9 +19,9 @@ Test(golden, demo_scan_matches_every_golden_report)
                                 ks_reporters[i]->name);
     char dir[] = "/tmp/kensa-golden-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
-    char demo[1024], bdir[1024];
-    snprintf(demo, sizeof demo, "%s/fixtures/demo/tenant.jsonl", test_src_root());
-    snprintf(bdir, sizeof bdir, "%s/baselines", test_src_root());
+    /* relative paths, as scripts/update-golden uses: the input path is in the report */
+    cr_assert_eq(chdir(test_src_root()), 0);
+    const char *demo = "fixtures/demo/tenant.jsonl", *bdir = "baselines";
     setenv("SOURCE_DATE_EPOCH", "1793491200", 1);
     run_result r;
     run_kensa(&r, (const char *[]){"kensa", "scan", "--snapshot", demo, "--baseline", "ismap-moderate",
