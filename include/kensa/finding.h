@@ -48,7 +48,8 @@ typedef struct ks_finding {
     ks_finding_resource resource;
     const ks_evidence *evidence;    /* FAIL: why; ERROR: what could not be read */
     size_t n_evidence;
-    const char *message;            /* ERROR/N/A: one-line reason; NULL otherwise */
+    const char *message;            /* ERROR/N/A/WAIVED: one-line reason; NULL otherwise */
+    const struct ks_waiver *waiver; /* WAIVED: the waiver in force (reason, owner, expiry) */
 } ks_finding;
 
 #endif

@@ -66,8 +66,10 @@ int ks_report_json_begin(ks_report_json **out, FILE *f, const ks_scan_meta *meta
  * (each terminated by '\n'); the writer adds the separators. */
 int ks_report_json_chunk(ks_report_json *w, const char *chunk, size_t len, ks_error *err);
 /* Write scan-level errors (array of {"source","message"} objects, may be NULL),
- * the summary, close the document and free w. */
-int ks_report_json_end(ks_report_json *w, const cJSON *scan_errors, const ks_summary *s,
+ * the waiver status (ks_waivers_status(), may be NULL), the summary, close the
+ * document and free w. */
+int ks_report_json_end(ks_report_json *w, const cJSON *scan_errors, const cJSON *waivers,
+                       const ks_summary *s,
                        ks_error *err);
 
 #endif

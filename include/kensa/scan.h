@@ -30,6 +30,7 @@ typedef struct ks_scan_opts {
                                     other report formats; NULL = none */
     ks_scan_meta meta;           /* scan_id, tool, times, baseline, rules; input and header are filled in */
     const ks_log_ctx *log;
+    struct ks_waivers *waivers;  /* FAILs they match become WAIVED; NULL = none */
 } ks_scan_opts;
 
 typedef struct ks_scan_result {

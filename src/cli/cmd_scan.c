@@ -20,6 +20,7 @@
 #include "kensa/rule.h"
 #include "kensa/scan.h"
 #include "kensa/timeutil.h"
+#include "kensa/waiver.h"
 #include "scan_output.h"
 
 static void scan_usage(FILE *out)
@@ -35,6 +36,8 @@ static void scan_usage(FILE *out)
         "  --fail-on SEVERITY     critical|high|medium|low|info|none: exit 1 when a FAIL at or\n"
         "                         above it exists (default high)\n"
         "  --fail-on-error        exit 1 also when some check could not read its input (ERROR)\n"
+        "  --waivers FILE         accepted exceptions (docs/waivers.md): matching FAILs become\n"
+        "                         WAIVED; expired and unused waivers are reported\n"
         "  --now TIME             evaluation time, RFC 3339 (default: now), for reproducible ages\n"
         "  --threads N            evaluation threads (default: CPUs, at most 8)\n"
         "  --scan-id ID           scan id to record (default: random UUID)\n"
@@ -84,6 +87,7 @@ static int default_threads(void)
 
 typedef struct scan_args {
     const char *snapshot, *baseline, *formats, *output, *fail_on, *now, *scan_id, *dir, *lang;
+    const char *waivers;
     bool fail_on_error;
     int threads;
     size_t max_line;
@@ -93,7 +97,7 @@ typedef struct scan_args {
 static int parse_args(int argc, char **argv, scan_args *a)
 {
     enum { O_SNAP = 1000, O_BASE, O_FMT, O_OUT, O_FAIL, O_NOW, O_THR, O_ID, O_MAXL, O_DIR, O_PROV,
-           O_LANG, O_FERR };
+           O_LANG, O_FERR, O_WAIV };
     static const struct option opts[] = {
         {"snapshot", required_argument, NULL, O_SNAP},   {"baseline", required_argument, NULL, O_BASE},
         {"format", required_argument, NULL, O_FMT},      {"output", required_argument, NULL, O_OUT},
@@ -103,6 +107,7 @@ static int parse_args(int argc, char **argv, scan_args *a)
         {"baselines-dir", required_argument, NULL, O_DIR},
         {"provider", required_argument, NULL, O_PROV},   {"quiet", no_argument, NULL, 'q'},
         {"lang", required_argument, NULL, O_LANG},       {"fail-on-error", no_argument, NULL, O_FERR},
+        {"waivers", required_argument, NULL, O_WAIV},
         {"verbose", no_argument, NULL, 'v'},             {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     optind = 1;
@@ -121,6 +126,7 @@ static int parse_args(int argc, char **argv, scan_args *a)
         case O_ID: a->scan_id = optarg; break;
         case O_DIR: a->dir = optarg; break;
         case O_FERR: a->fail_on_error = true; break;
+        case O_WAIV: a->waivers = optarg; break;
         case O_LANG:
             if (strcmp(optarg, "en") && strcmp(optarg, "ja"))
                 return usage_error("--lang must be en or ja, not \"%s\"", optarg);
@@ -166,6 +172,30 @@ static const char *report_lang(const char *flag)
     return env && !strncmp(env, "ja", 2) ? "ja" : "en";
 }
 
+/* Expired and unused waivers are worth a line each: an expired one no longer
+ * hides anything, an unused one may be a typo that hides nothing. */
+static void report_waivers(const cJSON *status, const char *file, int verbosity)
+{
+    if (verbosity < 0)
+        return;
+    const cJSON *w;
+    cJSON_ArrayForEach(w, status)
+    {
+        const char *st = cJSON_GetObjectItemCaseSensitive(w, "status")->valuestring;
+        int line = cJSON_GetObjectItemCaseSensitive(w, "line")->valueint;
+        const char *rule = cJSON_GetObjectItemCaseSensitive(w, "rule")->valuestring;
+        const char *exp = cJSON_GetObjectItemCaseSensitive(w, "expires")->valuestring;
+        if (!strcmp(st, "expired"))
+            fprintf(stderr, "kensa: warning: %s:%d: waiver for %s expired on %s (%d finding%s no "
+                            "longer waived)\n", file, line, rule, exp,
+                    cJSON_GetObjectItemCaseSensitive(w, "matched_expired")->valueint,
+                    cJSON_GetObjectItemCaseSensitive(w, "matched_expired")->valueint == 1 ? "" : "s");
+        else if (!strcmp(st, "unused"))
+            fprintf(stderr, "kensa: warning: %s:%d: waiver for %s matched no failing finding\n", file,
+                    line, rule);
+    }
+}
+
 int ks_cmd_scan(int argc, char **argv, const ks_cli_env *env)
 {
     (void)env;
@@ -206,6 +236,7 @@ int ks_cmd_scan(int argc, char **argv, const ks_cli_env *env)
     ks_baseline *base = NULL;
     ks_program *prog = NULL;
     ks_scan_result res = {0};
+    ks_waivers *waivers = NULL;
     cJSON *summary_json = NULL, *waivers_json = NULL;
     ks_log_ctx log = {.level = a.verbosity > 0 ? KS_LOG_INFO : KS_LOG_WARN};
     ks_outputs out;
@@ -224,6 +255,8 @@ int ks_cmd_scan(int argc, char **argv, const ks_cli_env *env)
         goto fail;
     ks_log(&log, KS_LOG_INFO, "baseline %s: %zu rules over %zu resource types", base->id,
            prog->n_rules, prog->n_types);
+    if (a.waivers && ks_waivers_load(&waivers, a.waivers, &err))
+        goto fail;
     if (ks_outputs_open(&out, &err))
         goto fail;
 
@@ -232,13 +265,14 @@ int ks_cmd_scan(int argc, char **argv, const ks_cli_env *env)
     ks_scan_opts so = {
         .snapshot_path = a.snapshot, .program = prog, .now = now, .threads = a.threads,
         .max_line = a.max_line, .report = out.json, .findings_lines = out.lines, .log = &log,
+        .waivers = waivers,
         .meta = {.scan_id = a.scan_id, .tool = tool, .started_at = started,
                  .evaluated_at = evaluated, .baseline = base, .rules = prog->defs,
                  .n_rules = prog->n_rules}};
     if (ks_scan_snapshot(&so, &res, &err))
         goto fail;
     summary_json = ks_summary_to_json(res.summary);
-    waivers_json = cJSON_CreateArray();
+    waivers_json = ks_waivers_status(waivers, now);
     so.meta.input = a.snapshot;
     ks_report_input in = {.meta = &so.meta, .summary = summary_json, .errors = res.errors,
                           .waivers = waivers_json, .lang = report_lang(a.lang)};
@@ -262,6 +296,7 @@ int ks_cmd_scan(int argc, char **argv, const ks_cli_env *env)
         for (size_t i = 0; i < out.n_written; i++)
             fprintf(stderr, "  report    %s\n", out.written[i]);
     }
+    report_waivers(waivers_json, a.waivers, a.verbosity);
     exit_code = (failing || error_gate) ? KS_EXIT_FINDINGS : partial ? KS_EXIT_PARTIAL : KS_EXIT_OK;
     if (a.verbosity >= 0) {
         if (failing)
@@ -282,6 +317,7 @@ out:
     ks_outputs_cleanup(&out);
     cJSON_Delete(summary_json);
     cJSON_Delete(waivers_json);
+    ks_waivers_free(waivers);
     cJSON_Delete(res.errors);
     ks_summary_free(res.summary);
     ks_program_free(prog);

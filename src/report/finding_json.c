@@ -12,6 +12,7 @@
  * src/report has no private header).
  */
 #include "kensa/report.h"
+#include "kensa/waiver.h"
 
 #include <assert.h>
 #include <math.h>
@@ -441,6 +442,18 @@ void ks_finding_to_json(ks_buf *out, const ks_finding *f)
                        f->status == KS_STATUS_WAIVED)) {
         PUT_LIT(out, ",\"message\":");
         ks_buf_json_string(out, f->message);
+    }
+    if (f->status == KS_STATUS_WAIVED && f->waiver) {
+        const ks_waiver *w = f->waiver;
+        PUT_LIT(out, ",\"waiver\":{\"reason\":");
+        ks_buf_json_string(out, w->reason);
+        PUT_LIT(out, ",\"owner\":");
+        ks_buf_json_string(out, w->owner);
+        PUT_LIT(out, ",\"expires\":");
+        ks_buf_json_string(out, w->expires);
+        PUT_LIT(out, ",\"ticket\":");
+        put_opt_string(out, w->ticket);
+        ks_buf_printf(out, ",\"line\":%ld}", w->line);
     }
     ks_buf_putc(out, '}');
 }

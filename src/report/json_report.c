@@ -205,8 +205,8 @@ int ks_report_json_chunk(ks_report_json *w, const char *chunk, size_t len, ks_er
     return 0;
 }
 
-int ks_report_json_end(ks_report_json *w, const cJSON *scan_errors, const ks_summary *s,
-                       ks_error *err)
+int ks_report_json_end(ks_report_json *w, const cJSON *scan_errors, const cJSON *waivers,
+                       const ks_summary *s, ks_error *err)
 {
     if (!w)
         return ks_error_set(err, KS_ERR_INVALID, "findings report: no writer");
@@ -219,6 +219,15 @@ int ks_report_json_end(ks_report_json *w, const cJSON *scan_errors, const ks_sum
     const cJSON *e;
     if (cJSON_IsArray(scan_errors)) {
         cJSON_ArrayForEach(e, scan_errors)
+        {
+            ks_buf_puts(&tail, n++ ? ",\n    " : "\n    ");
+            ks_report_put_value(&tail, e, 0, 2);
+        }
+    }
+    ks_buf_puts(&tail, n ? "\n  ],\n  \"waivers\": [" : "],\n  \"waivers\": [");
+    n = 0;
+    if (cJSON_IsArray(waivers)) {
+        cJSON_ArrayForEach(e, waivers)
         {
             ks_buf_puts(&tail, n++ ? ",\n    " : "\n    ");
             ks_report_put_value(&tail, e, 0, 2);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kensa/snapshot.h"
+#include "kensa/waiver.h"
 #include "query_index.h"
 
 #define BATCH_LINES 1024
@@ -195,6 +196,14 @@ static void process_resource(scan *s, ks_eval_ctx *ctx, batch *b, ks_resource *r
     for (size_t i = 0; i < t->n; i++) {
         ks_finding f;
         ks_program_judge(s->p, &s->p->rules[t->rules[i]], ctx, res, &f, msg, sizeof msg);
+        if (f.status == KS_STATUS_FAIL && s->o->waivers) {
+            const ks_waiver *w = ks_waivers_match(s->o->waivers, f.rule->id, res, s->o->now);
+            if (w) {
+                f.status = KS_STATUS_WAIVED;
+                f.waiver = w;
+                f.message = w->reason;
+            }
+        }
         emit(b, &f);
     }
 }
@@ -547,7 +556,9 @@ int ks_scan_snapshot(const ks_scan_opts *o, ks_scan_result *res, ks_error *err)
     }
     if (s.report) {
         ks_error werr;
-        int wrc = ks_report_json_end(s.report, s.errors, s.total, &werr);
+        cJSON *wst = o->waivers ? ks_waivers_status(o->waivers, o->now) : NULL;
+        int wrc = ks_report_json_end(s.report, s.errors, wst, s.total, &werr);
+        cJSON_Delete(wst);
         s.report = NULL;
         if (wrc && !rc) {
             *err = werr;
@@ -562,7 +573,7 @@ int ks_scan_snapshot(const ks_scan_opts *o, ks_scan_result *res, ks_error *err)
 out:
     if (s.report) {
         ks_error ignored;
-        ks_report_json_end(s.report, s.errors, s.total, &ignored);
+        ks_report_json_end(s.report, s.errors, NULL, s.total, &ignored);
     }
     for (size_t i = 0; s.ring && i < s.nring; i++)
         batch_free(&s.ring[i]);

@@ -338,3 +338,62 @@ Test(scan_cli, usage_errors_exit_2_and_help_exits_0)
     cr_assert_eq(r.status, 2);
     run_free(&r);
 }
+
+Test(scan_cli, waivers_turn_fails_into_waived_and_report_expired_and_unused)
+{
+    char *d = tmpdir();
+    char w[1100];
+    snprintf(w, sizeof w, "%s/fixtures/waivers/demo.jsonl", test_src_root());
+    run_result r;
+    run_kensa(&r, (const char *[]){"kensa", "scan", "--snapshot", demo, "--now", NOW, "--waivers", w,
+                                   "--output", d, NULL}, NULL);
+    cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+    cr_assert(strstr(r.err, "demo.jsonl:3: waiver for aws.iam.user_mfa_enabled expired on 2026-10-01 (1 finding no longer waived)"), "%s", r.err);
+    cr_assert(strstr(r.err, "demo.jsonl:4: waiver for aws.s3.* matched no failing finding"), "%s", r.err);
+    cJSON *doc = load_report(d);
+    const cJSON *f = find_finding(doc, "aws.ec2.instance_imdsv2_required", "i-0a1b2c3d4e5f60003");
+    cr_assert_str_eq(status_of(f), "WAIVED");
+    cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(f, "waiver"), "ticket")->valuestring, "SEC-101");
+    f = find_finding(doc, "aws.iam.user_mfa_enabled", "arn:aws:iam::123456789012:user/sato");
+    cr_assert_str_eq(status_of(f), "FAIL", "an expired waiver must not waive");
+    const cJSON *ws = cJSON_GetObjectItem(doc, "waivers");
+    cr_assert_eq(cJSON_GetArraySize(ws), 3);
+    cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(ws, 0), "status")->valuestring, "active");
+    cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(ws, 1), "status")->valuestring, "expired");
+    cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(ws, 2), "status")->valuestring, "unused");
+    const cJSON *counts = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "summary"), "counts");
+    cr_assert_eq(cJSON_GetObjectItem(counts, "WAIVED")->valueint, 1);
+    cJSON_Delete(doc);
+    run_free(&r);
+    /* a broken waiver file stops the scan before anything is written */
+    char bad[1100];
+    snprintf(bad, sizeof bad, "%s/bad.jsonl", d);
+    FILE *bf = fopen(bad, "w");
+    fputs("{\"rule\":\"x\",\"resource\":\"y\",\"reason\":\"r\",\"owner\":\"o\",\"expires\":\"soon\"}\n", bf);
+    fclose(bf);
+    run_kensa(&r, (const char *[]){"kensa", "scan", "--snapshot", demo, "--waivers", bad, "--output", d, NULL}, NULL);
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "bad.jsonl:1: \"expires\" must be a date"), "%s", r.err);
+    run_free(&r);
+    rmtree(d);
+    free(d);
+}
+
+Test(scan_cli, fail_on_error_gates_a_partial_scan)
+{
+    char *d = tmpdir();
+    char snap[1200];
+    snprintf(snap, sizeof snap, "%s/s.jsonl", d);
+    write_snapshot(snap, (const char *[]){INSTANCE_OK, "garbage", NULL});
+    run_result r;
+    run_kensa(&r, (const char *[]){"kensa", "scan", "--snapshot", snap, "--now", NOW, "--output", d, NULL}, NULL);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    run_free(&r);
+    run_kensa(&r, (const char *[]){"kensa", "scan", "--snapshot", snap, "--now", NOW, "--fail-on-error",
+                                   "--output", d, NULL}, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.err, "--fail-on-error"), "%s", r.err);
+    run_free(&r);
+    rmtree(d);
+    free(d);
+}

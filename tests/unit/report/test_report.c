@@ -374,7 +374,7 @@ static char *write_document(const ks_scan_meta *m, const char *const *chunks, si
     cr_assert_eq(ks_report_json_begin(&w, f, m, &err), 0);
     for (size_t i = 0; i < n_chunks; i++)
         cr_assert_eq(ks_report_json_chunk(w, chunks[i], strlen(chunks[i]), &err), 0);
-    cr_assert_eq(ks_report_json_end(w, errors, s, &err), 0, "%s", err.msg);
+    cr_assert_eq(ks_report_json_end(w, errors, NULL, s, &err), 0, "%s", err.msg);
     fclose(f);
     return text;
 }
@@ -446,7 +446,7 @@ Test(report_json, document_parses_back_with_expected_structure)
         "\"id\":\"bucket\xEF\xBF\xBD\",\"name\":null},\"evidence\":[]},\n"));
     cr_assert_not_null(strstr(text, "\"message\":\"AccessDenied\"}\n  ],\n  \"errors\": [\n"
                                     "    {\"source\":\"tenant.jsonl:17\",\"message\":\"invalid JSON at byte 40\"}\n"
-                                    "  ],\n  \"summary\": {\n    \"counts\": {\n      \"PASS\": 1,\n"));
+                                    "  ],\n  \"waivers\": [],\n  \"summary\": {\n    \"counts\": {\n      \"PASS\": 1,\n"));
     cr_assert_not_null(strstr(text, "\n    \"partial\": true\n  }\n}\n"));
     size_t lines = 0;
     for (const char *p = text; (p = strstr(p, "\n    {\"rule\":")); p++)
@@ -492,6 +492,7 @@ Test(report_json, head_is_laid_out_one_rule_per_line)
         "  },\n"
         "  \"findings\": [],\n"
         "  \"errors\": [],\n"
+        "  \"waivers\": [],\n"
         "  \"summary\": null\n"
         "}\n");
     free(text);
@@ -537,7 +538,7 @@ Test(report_json, write_failure_is_an_io_error)
     ks_error err;
     ks_report_json *w;
     cr_assert_eq(ks_report_json_begin(&w, f, &meta, &err), 0);
-    int rc = ks_report_json_end(w, NULL, NULL, &err);
+    int rc = ks_report_json_end(w, NULL, NULL, NULL, &err);
     cr_assert_eq(rc, KS_ERR_IO);
     cr_assert_eq(err.code, KS_ERR_IO);
     cr_assert_not_null(strstr(err.msg, "findings report"), "%s", err.msg);
@@ -550,5 +551,5 @@ Test(report_json, begin_refuses_missing_meta)
     ks_report_json *w = (ks_report_json *)1;
     cr_assert_eq(ks_report_json_begin(&w, stdout, NULL, &err), KS_ERR_INVALID);
     cr_assert_null(w);
-    cr_assert_eq(ks_report_json_end(NULL, NULL, NULL, &err), KS_ERR_INVALID);
+    cr_assert_eq(ks_report_json_end(NULL, NULL, NULL, NULL, &err), KS_ERR_INVALID);
 }
