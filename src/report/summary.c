@@ -228,6 +228,12 @@ cJSON *ks_summary_to_json(const ks_summary *s)
             add_str(t, "ja", c->title.ja, &ok);
         }
         add_num(o, "rules", c->rules.n, &ok);
+        if (!cJSON_AddBoolToObject(o, "verified", c->verified != 0))
+            ok = false;
+        /* resources checked: rule x resource verdicts, N/A excluded */
+        const size_t *cc = s->control_counts[i];
+        add_num(o, "checked", cc[KS_STATUS_PASS] + cc[KS_STATUS_FAIL] + cc[KS_STATUS_ERROR] +
+                                  cc[KS_STATUS_WAIVED], &ok);
         add_counts(o, s->control_counts[i], &ok);
         add_str(o, "status", control_status(s->control_counts[i]), &ok);
     }

@@ -156,10 +156,12 @@ Test(summary, json_has_every_count_and_control_status)
         "\"ERROR\":0,\"N/A\":1,\"WAIVED\":0}],"
         "\"controls\":["
         "{\"id\":\"13.1.1\",\"title\":{\"en\":\"Network controls\",\"ja\":\"ネットワーク管理策\"},"
-        "\"rules\":2,\"PASS\":4,\"FAIL\":2,\"ERROR\":0,\"N/A\":1,\"WAIVED\":0,\"status\":\"fail\"},"
+        "\"rules\":2,\"verified\":false,\"checked\":6,\"PASS\":4,\"FAIL\":2,\"ERROR\":0,\"N/A\":1,\"WAIVED\":0,"
+        "\"status\":\"fail\"},"
         "{\"id\":\"10.1.1\",\"title\":{\"en\":\"Policy on the use of cryptographic controls\\u001b[31m\","
         "\"ja\":\"暗号による管理策の利用方針\"},"
-        "\"rules\":1,\"PASS\":3,\"FAIL\":0,\"ERROR\":0,\"N/A\":1,\"WAIVED\":0,\"status\":\"pass\"}],"
+        "\"rules\":1,\"verified\":false,\"checked\":3,\"PASS\":3,\"FAIL\":0,\"ERROR\":0,\"N/A\":1,\"WAIVED\":0,"
+        "\"status\":\"pass\"}],"
         "\"partial\":false}");
     cJSON_free(t);
     ks_summary_free(s);
