@@ -189,7 +189,8 @@ static cJSON *build_json(const ks_rule *r, const use *uses, size_t n)
     bool ok = o && cJSON_AddStringToObject(o, "id", r->id) &&
               cJSON_AddStringToObject(o, "resource_type", r->resource_type) &&
               cJSON_AddStringToObject(o, "severity", ks_severity_name(r->severity)) &&
-              ks_cli_add_text(o, "title", &r->title) && ks_cli_add_text(o, "description", &r->description) &&
+              ks_cli_add_text(o, "title", &r->title) &&
+              ks_cli_add_text(o, "description", &r->description) &&
               ks_cli_add_text(o, "remediation", &r->remediation) &&
               (controls = cJSON_AddObjectToObject(o, "controls")) &&
               ks_cli_json_add(controls, "ismap", ks_cli_strlist_json(&r->ismap)) &&
