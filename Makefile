@@ -4,6 +4,8 @@
 #   make demo       bootstrap, build, scan the bundled demo tenant against ismap-moderate
 #   make check      bootstrap, build, run every test under ASan+UBSan (Criterion)
 #   make install PREFIX=/usr/local
+#   make fuzz       build the libFuzzer targets (clang) into build/fuzz/
+#   make fuzz-smoke run each fuzz target for FUZZ_SECONDS (default 60) from seeds
 #   make docs       regenerate docs/controls/ (controls per baseline, en and ja) from baselines/
 #
 # Sources are discovered: a new .c under src/ or providers/ joins the library,
@@ -33,7 +35,7 @@ OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 SAN_OBJ  := $(LIB_SRC:%.c=build/asan/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=build/asan/obj/%.o)
 
-.PHONY: all deps demo check test install uninstall clean lint
+.PHONY: all deps demo check test install uninstall clean lint fuzz fuzz-smoke
 all: build/kensa
 
 deps:
@@ -121,4 +123,29 @@ lint:
 clean:
 	rm -rf build
 
--include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(TEST_OBJ:.o=.d) build/obj/src/cli/main.d build/asan/obj/src/cli/main.d
+# libFuzzer targets: the library rebuilt with clang and fuzzer instrumentation.
+FUZZ_CC      := clang
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_SRC     := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BINS    := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+FUZZ_OBJ     := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_SECONDS ?= 60
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASEFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+
+build/fuzz/libkensa.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/%: fuzz/%.c build/fuzz/libkensa.a
+	$(FUZZ_CC) $(BASEFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libkensa.a $(PKG_LIBS) -lm
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+
+fuzz-smoke: fuzz
+	@scripts/fuzz-smoke $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) build/obj/src/cli/main.d build/asan/obj/src/cli/main.d
