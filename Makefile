@@ -142,7 +142,8 @@ build/fuzz/libkensa.a: $(FUZZ_OBJ)
 build/fuzz/%: fuzz/%.c build/fuzz/libkensa.a
 	$(FUZZ_CC) $(BASEFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libkensa.a $(PKG_LIBS) -lm
 
-fuzz: deps
+fuzz:
+	@scripts/bootstrap fuzz
 	@$(MAKE) --no-print-directory $(FUZZ_BINS)
 
 fuzz-smoke: fuzz
