@@ -4,6 +4,7 @@
 #   make demo       bootstrap, build, scan the bundled demo tenant against ismap-moderate
 #   make check      bootstrap, build, run every test under ASan+UBSan (Criterion)
 #   make install PREFIX=/usr/local
+#   make bench      benchmarks against peers, printed as ratios (bench/, docs/performance.md)
 #   make fuzz       build the libFuzzer targets (clang) into build/fuzz/
 #   make fuzz-smoke run each fuzz target for FUZZ_SECONDS (default 60) from seeds
 #   make docs       regenerate docs/controls/ (controls per baseline, en and ja) from baselines/
@@ -35,7 +36,7 @@ OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 SAN_OBJ  := $(LIB_SRC:%.c=build/asan/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=build/asan/obj/%.o)
 
-.PHONY: all deps demo check test install uninstall clean lint fuzz fuzz-smoke
+.PHONY: all deps demo check test install uninstall clean lint fuzz fuzz-smoke bench
 all: build/kensa
 
 deps:
@@ -122,6 +123,14 @@ lint:
 
 clean:
 	rm -rf build
+
+build/bench/parse_floor: bench/parse_floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) -O2 -o $@ $< $(PKG_LIBS)
+
+bench:
+	@scripts/bootstrap bench
+	@bench/run-eval $(BENCH_SIZES)
 
 # libFuzzer targets: the library rebuilt with clang and fuzzer instrumentation.
 FUZZ_CC      := clang
