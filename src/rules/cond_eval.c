@@ -667,6 +667,7 @@ typedef struct quant_visit {
     visitor base;
     const ks_cond *c;
     size_t n, t, f, u;
+    bool unbounded;      /* a list itself was unreadable: any number of elements may be missing */
     /* explaining: explain up to `limit` elements whose result is `want` */
     bool explain;
     ks_tri want;
@@ -715,6 +716,7 @@ static int quant_fn(visitor *self, ks_eval_ctx *ctx, const cJSON *v, bool unknow
 {
     quant_visit *qv = (quant_visit *)self;
     if (unknown) {
+        qv->unbounded = true;
         if (qv->explain && qv->want == KS_TRI_UNKNOWN && qv->explained < qv->limit) {
             add_unknown_evidence(ctx, ctx->last_err, NULL);
             qv->explained++;
@@ -765,7 +767,8 @@ static ks_tri quant_result(const ks_cond *c, const quant_visit *qv)
     case C_ALL:
         return qv->f ? KS_TRI_FALSE : qv->u ? KS_TRI_UNKNOWN : KS_TRI_TRUE;
     default:
-        return range_cmp(c->cmp, (double)qv->t, (double)(qv->t + qv->u), c->cmp_num);
+        return range_cmp(c->cmp, (double)qv->t,
+                         qv->unbounded ? INFINITY : (double)(qv->t + qv->u), c->cmp_num);
     }
 }
 

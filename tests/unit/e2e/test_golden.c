@@ -37,8 +37,13 @@ Test(golden, demo_scan_matches_every_golden_report)
         snprintf(want_p, sizeof want_p, "%s/tests/golden/demo.%s", test_src_root(), ks_reporters[i]->file_name);
         size_t gl = 0, wl = 0;
         char *got = read_all(got_p, &gl), *want = read_all(want_p, &wl);
-        cr_assert_not_null(got, "format %s wrote no %s", ks_reporters[i]->name, got_p);
-        cr_assert_not_null(want, "no golden file %s: run scripts/update-golden", want_p);
+        cr_expect_not_null(got, "format %s wrote no %s", ks_reporters[i]->name, got_p);
+        cr_expect_not_null(want, "no golden file %s: run scripts/update-golden", want_p);
+        if (!got || !want) {
+            free(got);
+            free(want);
+            continue;
+        }
         size_t at = 0;
         while (at < gl && at < wl && got[at] == want[at])
             at++;

@@ -202,6 +202,17 @@ Test(cond, errors_cover_paths_below_and_wildcard_elements)
     cr_assert_eq(eval_full("{\"count\":\"K\",\"where\":{\"path\":\"LastUsed\",\"exists\":true},\"ge\":1}", attrs, errs, NULL, 0), U);
 }
 
+Test(cond, count_over_an_unreadable_list_is_unknown_whatever_the_bound)
+{
+    const char *errs = "[{\"path\":\"AccessKeys\",\"code\":\"AccessDenied\"}]";
+    /* any number of keys may be missing: neither le nor eq 0 can pass */
+    cr_assert_eq(eval_full("{\"count\":\"AccessKeys\",\"le\":1}", "{}", errs, NULL, 0), U);
+    cr_assert_eq(eval_full("{\"count\":\"AccessKeys\",\"eq\":0}", "{}", errs, NULL, 0), U);
+    cr_assert_eq(eval_full("{\"count\":\"AccessKeys\",\"ge\":1}", "{}", errs, NULL, 0), U);
+    cr_assert_eq(eval_full("{\"none\":\"AccessKeys\",\"where\":{\"path\":\"Status\",\"eq\":\"Active\"}}", "{}", errs, NULL, 0), U);
+    cr_assert_eq(eval_full("{\"all\":\"AccessKeys\",\"where\":{\"path\":\"Status\",\"eq\":\"Active\"}}", "{}", errs, NULL, 0), U);
+}
+
 Test(cond, evidence_names_the_offending_element)
 {
     char ev[1024];
