@@ -38,6 +38,7 @@ typedef struct ks_scan_result {
     size_t input_errors;         /* lines that could not be read */
     ks_summary *summary;         /* owned by the caller: ks_summary_free */
     cJSON *errors;               /* scan-level errors [{"source","message"}]; caller frees */
+    cJSON *header;               /* the snapshot header object; caller frees */
 } ks_scan_result;
 
 /* Run the scan. Returns 0 when the scan ran (findings and input errors are in

@@ -49,7 +49,7 @@ static void scan_usage(FILE *out)
         "            2 usage, rule or input error; 3 partial scan (ERROR findings or unreadable\n"
         "            lines) with no such FAIL\n\nformats:\n");
     for (size_t i = 0; ks_reporters[i]; i++)
-        fprintf(out, "  %-8s %-18s %s\n", ks_reporters[i]->name, ks_reporters[i]->file_name,
+        fprintf(out, "  %-6s %-20s %s\n", ks_reporters[i]->name, ks_reporters[i]->file_name,
                 ks_reporters[i]->description);
 }
 
@@ -274,6 +274,7 @@ int ks_cmd_scan(int argc, char **argv, const ks_cli_env *env)
     summary_json = ks_summary_to_json(res.summary);
     waivers_json = ks_waivers_status(waivers, now);
     so.meta.input = a.snapshot;
+    so.meta.snapshot_header = res.header;
     ks_report_input in = {.meta = &so.meta, .summary = summary_json, .errors = res.errors,
                           .waivers = waivers_json, .lang = report_lang(a.lang)};
     if (!summary_json || !waivers_json) {
@@ -319,6 +320,7 @@ out:
     cJSON_Delete(waivers_json);
     ks_waivers_free(waivers);
     cJSON_Delete(res.errors);
+    cJSON_Delete(res.header);
     ks_summary_free(res.summary);
     ks_program_free(prog);
     ks_baseline_free(base);

@@ -13,9 +13,22 @@ static const ks_reporter json_reporter = {
     .write = NULL,
 };
 
+extern const ks_reporter ks_reporter_junit;
+extern const ks_reporter ks_reporter_csv;
+extern const ks_reporter ks_reporter_sarif;
+extern const ks_reporter ks_reporter_ocsf;
+extern const ks_reporter ks_reporter_html;
+extern const ks_reporter ks_reporter_md;
+
 /* One line per format; keep "json" first. */
 const ks_reporter *const ks_reporters[] = {
     &json_reporter,
+    &ks_reporter_junit,
+    &ks_reporter_csv,
+    &ks_reporter_sarif,
+    &ks_reporter_ocsf,
+    &ks_reporter_html,
+    &ks_reporter_md,
     NULL,
 };
 

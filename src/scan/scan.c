@@ -570,6 +570,7 @@ int ks_scan_snapshot(const ks_scan_opts *o, ks_scan_result *res, ks_error *err)
     res->summary = s.total;
     s.total = NULL;
     res->errors = cJSON_Duplicate(s.errors, 1);
+    res->header = cJSON_Duplicate(h->json, 1);
 out:
     if (s.report) {
         ks_error ignored;

@@ -229,6 +229,7 @@ ParameterizedTest(rule_case *rc, rule_cases, verdict)
     free(out);
     ks_summary_free(sr.summary);
     cJSON_Delete(sr.errors);
+    cJSON_Delete(sr.header);
     ks_program_free(p);
     ks_baseline_free(b);
     cJSON_Delete(solo.parameters);

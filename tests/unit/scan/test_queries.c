@@ -71,6 +71,7 @@ static char *scan_lines(ks_ruleset *set, const char *header_errors, const char *
     free(out);
     ks_summary_free(sr.summary);
     cJSON_Delete(sr.errors);
+    cJSON_Delete(sr.header);
     ks_program_free(p);
     cJSON_Delete(b.parameters);
     free(ids);
