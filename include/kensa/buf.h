@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct ks_buf {
     char *data;
@@ -33,6 +34,10 @@ void ks_buf_json_string(ks_buf *b, const char *s);
 /* Same for a byte range that may contain NULs. */
 void ks_buf_json_stringn(ks_buf *b, const char *s, size_t n);
 bool ks_buf_failed(const ks_buf *b);
+/* Decode the UTF-8 sequence at s (n bytes available): its length in bytes with
+ * *cp set, or 0 when the bytes are not valid UTF-8 (stray continuation byte,
+ * overlong form, surrogate, above U+10FFFF, truncated). */
+size_t ks_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* Give the caller the heap string (caller frees); the buffer is left empty.
  * Returns NULL if the buffer failed. */
 char *ks_buf_steal(ks_buf *b);

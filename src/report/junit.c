@@ -77,43 +77,6 @@ static int kind_of(const cJSON *finding)
     return K_ERROR; /* ERROR, or a status this writer does not know: never a pass */
 }
 
-/* Length of the UTF-8 sequence at s and its code point; 0 if invalid
- * (overlong, surrogate, out of range, truncated). */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    size_t len;
-    uint32_t v;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        v = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        v = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        v = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10FFFF)) ||
-        (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
-}
-
 /* Append s escaped for XML text, or for a double-quoted attribute value when
  * attr (where tab, LF and CR must be references: a parser would normalise
  * them to spaces). In text, CR is a reference too, or CRLF would read as LF. */
@@ -133,7 +96,7 @@ static void xml_put(ks_buf *b, const char *s, int attr)
             continue;
         }
         uint32_t cp = 0;
-        size_t len = utf8_decode(p + i, n - i, &cp);
+        size_t len = ks_utf8_decode(p + i, n - i, &cp);
         const char *rep = NULL;
         switch (len ? cp : 0xFFFD) {
         case '&': rep = "&amp;"; break;

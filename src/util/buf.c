@@ -91,23 +91,26 @@ void ks_buf_printf(ks_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes available), 0 if invalid. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
+size_t ks_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
+    if (n == 0)
+        return 0;
     unsigned char c = s[0];
     size_t len;
-    uint32_t cp;
-    if (c < 0x80)
+    uint32_t v;
+    if (c < 0x80) {
+        *cp = c;
         return 1;
+    }
     if (c >= 0xC2 && c <= 0xDF) {
         len = 2;
-        cp = c & 0x1F;
+        v = c & 0x1F;
     } else if (c >= 0xE0 && c <= 0xEF) {
         len = 3;
-        cp = c & 0x0F;
+        v = c & 0x0F;
     } else if (c >= 0xF0 && c <= 0xF4) {
         len = 4;
-        cp = c & 0x07;
+        v = c & 0x07;
     } else {
         return 0;
     }
@@ -116,11 +119,12 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
     for (size_t i = 1; i < len; i++) {
         if ((s[i] & 0xC0) != 0x80)
             return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
+        v = (v << 6) | (s[i] & 0x3F);
     }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
+    if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10FFFF)) ||
+        (v >= 0xD800 && v <= 0xDFFF))
         return 0;
+    *cp = v;
     return len;
 }
 
@@ -153,7 +157,8 @@ void ks_buf_json_stringn(ks_buf *b, const char *s, size_t n)
             }
             i++;
         } else {
-            size_t len = utf8_seq_len(p + i, n - i);
+            uint32_t cp;
+            size_t len = ks_utf8_decode(p + i, n - i, &cp);
             if (len == 0) {
                 ks_buf_puts(b, "\xEF\xBF\xBD"); /* U+FFFD for each invalid byte */
                 i++;
