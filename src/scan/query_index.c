@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kensa/buf.h"
+#include <stdio.h>
 
 struct qentry {
     char *name;         /* slot \x1f account \x1f region \x1f key */
@@ -60,15 +60,15 @@ static uint64_t fnv1a(const char *s)
     return h;
 }
 
-/* The entry's name; NULL on allocation failure. Caller frees. */
-static char *entry_name(const ks_qindex *qi, size_t slot, const char *account,
-                        const char *region, const char *key)
+/* The entry's name, slot \x1f account \x1f region \x1f key, into buf; its
+ * length, or 0 when it does not fit (names are bounded by what they join). */
+static size_t entry_name(const ks_qindex *qi, char *buf, size_t sz, size_t slot,
+                         const char *account, const char *region, const char *key)
 {
     const ks_cond *q = qi->program->queries[slot];
-    ks_buf b = KS_BUF_INIT;
-    ks_buf_printf(&b, "%zu\x1f%s\x1f%s\x1f%s", slot, account,
-                  ks_query_scope_region(q) && region ? region : "", key ? key : "");
-    return ks_buf_steal(&b);
+    int n = snprintf(buf, sz, "%zu\x1f%s\x1f%s\x1f%s", slot, account,
+                     ks_query_scope_region(q) && region ? region : "", key ? key : "");
+    return n > 0 && (size_t)n < sz ? (size_t)n : 0;
 }
 
 static qentry **find_slot(ks_qindex *qi, const char *name, uint64_t h)
@@ -99,39 +99,69 @@ static int grow_table(ks_qindex *qi)
     return 0;
 }
 
-int ks_qindex_add(ks_qindex *qi, size_t slot, const char *account, const char *region,
-                  const char *key, ks_tri r, const char *sample)
+/* The entry named name, created empty when absent; NULL on allocation failure. */
+static qentry *entry_for(ks_qindex *qi, const char *name)
 {
     if ((qi->n + 1) * 2 > qi->cap && grow_table(qi))
-        return KS_ERR_NOMEM;
-    char *name = entry_name(qi, slot, account, region, key);
-    if (!name)
-        return KS_ERR_NOMEM;
+        return NULL;
     uint64_t h = fnv1a(name);
     qentry **at = find_slot(qi, name, h);
     if (!*at) {
         qentry *e = calloc(1, sizeof *e);
-        if (!e) {
-            free(name);
-            return KS_ERR_NOMEM;
+        if (!e || !(e->name = strdup(name))) {
+            free(e);
+            return NULL;
         }
-        e->name = name;
         e->hash = h;
         *at = e;
         qi->n++;
-    } else {
-        free(name);
     }
-    qentry *e = *at;
+    return *at;
+}
+
+static void add_sample(qentry *e, const char *text)
+{
+    if (e->r.n_samples >= KS_QUERY_SAMPLES || !text)
+        return;
+    char *s = strdup(text);
+    if (s)
+        e->r.samples[e->r.n_samples++] = s;
+}
+
+int ks_qindex_add(ks_qindex *qi, size_t slot, const ks_resource *res, const char *key, ks_tri r)
+{
+    char name[KS_JOIN_KEY_MAX + 512];
+    if (!entry_name(qi, name, sizeof name, slot, res->account, res->region, key))
+        return KS_ERR_LIMIT;
+    qentry *e = entry_for(qi, name);
+    if (!e)
+        return KS_ERR_NOMEM;
     if (r == KS_TRI_TRUE) {
         e->r.n_true++;
-        if (sample && e->r.n_samples < KS_QUERY_SAMPLES) {
-            char *s = strdup(sample);
-            if (s)
-                e->r.samples[e->r.n_samples++] = s;
+        if (e->r.n_samples < KS_QUERY_SAMPLES) {
+            char sample[1024];
+            snprintf(sample, sizeof sample, "%s %s (%s)", res->type, res->id, res->region);
+            add_sample(e, sample);
         }
     } else if (r == KS_TRI_UNKNOWN) {
         e->r.n_unknown++;
+    }
+    return 0;
+}
+
+int ks_qindex_merge(ks_qindex *dst, const ks_qindex *src)
+{
+    for (size_t i = 0; i < src->cap; i++) {
+        const qentry *from = src->slots[i];
+        if (!from)
+            continue;
+        qentry *e = entry_for(dst, from->name);
+        if (!e)
+            return KS_ERR_NOMEM;
+        e->r.n_true += from->r.n_true;
+        e->r.n_unknown += from->r.n_unknown;
+        for (size_t k = 0; k < from->r.n_samples; k++)
+            add_sample(e, from->r.samples[k]);
     }
     return 0;
 }
@@ -167,14 +197,11 @@ const ks_query_result *ks_qindex_lookup(void *ud, size_t slot, const ks_resource
         return NULL;
     bool regional = ks_query_scope_region(qi->program->queries[slot]);
     memset(&qi->scratch, 0, sizeof qi->scratch);
-    if (qi->cap) {
-        char *name = entry_name(qi, slot, res->account, res->region, key);
-        if (name) {
-            qentry *e = *find_slot(qi, name, fnv1a(name));
-            if (e)
-                qi->scratch = e->r;
-            free(name);
-        }
+    char name[KS_JOIN_KEY_MAX + 512];
+    if (qi->cap && entry_name(qi, name, sizeof name, slot, res->account, res->region, key)) {
+        qentry *e = *find_slot(qi, name, fnv1a(name));
+        if (e)
+            qi->scratch = e->r;
     }
     /* the header's errors are for the snapshot's own account: a collection gap
      * there means "found nothing" may only mean "could not look" */

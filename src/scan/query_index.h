@@ -21,10 +21,12 @@ typedef struct ks_qindex {
 
 void ks_qindex_init(ks_qindex *qi, const ks_program *p);
 void ks_qindex_clear(ks_qindex *qi);
-/* Record one candidate that matched (TRUE) or could not be judged (UNKNOWN);
- * key is its join key (NULL for queries without "on"). */
-int ks_qindex_add(ks_qindex *qi, size_t slot, const char *account, const char *region,
-                  const char *key, ks_tri r, const char *sample);
+/* Record one candidate res that matched (TRUE) or could not be judged
+ * (UNKNOWN); key is its join key (NULL for queries without "on"). The sample
+ * text ("type id (region)") is built only while the entry has room for one. */
+int ks_qindex_add(ks_qindex *qi, size_t slot, const ks_resource *res, const char *key, ks_tri r);
+/* Add every entry of src to dst (counts added, samples appended in order). */
+int ks_qindex_merge(ks_qindex *dst, const ks_qindex *src);
 /* Record that the snapshot could not fully collect `type` (in region, or NULL for all). */
 int ks_qindex_add_collection_error(ks_qindex *qi, const char *type, const char *region);
 /* ks_query_lookup for ks_eval_ctx_set_queries; ud is the ks_qindex. */

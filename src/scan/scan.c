@@ -27,11 +27,12 @@ typedef struct line_err {
     char msg[KS_ERROR_MSG_MAX];
 } line_err;
 
-typedef struct hit {
-    size_t slot;
-    ks_tri r;
-    char *account, *region, *key, *sample;
-} hit;
+/* A resource kept for the end: only the rules whose verdict waits on a query. */
+typedef struct deferred_res {
+    cJSON *json;
+    size_t *rules;             /* indexes into program->rules */
+    size_t n;
+} deferred_res;
 
 typedef struct batch {
     int state;
@@ -45,9 +46,8 @@ typedef struct batch {
     size_t n_resources;
     line_err *lerrs;
     size_t n_lerrs, cap_lerrs;
-    hit *hits;
-    size_t n_hits, cap_hits;
-    cJSON **deferred;
+    ks_qindex hits;            /* what this batch's resources told the queries */
+    deferred_res *deferred;
     size_t n_def, cap_def;
 } batch;
 
@@ -68,7 +68,7 @@ typedef struct scan {
     ks_report_json *report;
     cJSON *errors;
     size_t n_errors;
-    cJSON **deferred;
+    deferred_res *deferred;
     size_t n_def, cap_def;
     size_t resources;
     bool failed;
@@ -108,15 +108,13 @@ static void batch_reset(batch *b)
     ks_summary_reset(b->sum);
     b->n_resources = 0;
     b->n_lerrs = 0;
-    for (size_t i = 0; i < b->n_hits; i++) {
-        free(b->hits[i].account);
-        free(b->hits[i].region);
-        free(b->hits[i].key);
-        free(b->hits[i].sample);
+    const ks_program *p = b->hits.program;
+    ks_qindex_clear(&b->hits);
+    ks_qindex_init(&b->hits, p);
+    for (size_t i = 0; i < b->n_def; i++) {
+        cJSON_Delete(b->deferred[i].json);
+        free(b->deferred[i].rules);
     }
-    b->n_hits = 0;
-    for (size_t i = 0; i < b->n_def; i++)
-        cJSON_Delete(b->deferred[i]);
     b->n_def = 0;
 }
 
@@ -130,7 +128,6 @@ static void batch_free(batch *b)
     ks_buf_free(&b->out);
     ks_summary_free(b->sum);
     free(b->lerrs);
-    free(b->hits);
     free(b->deferred);
 }
 
@@ -154,58 +151,87 @@ static void record_hits(scan *s, ks_eval_ctx *ctx, batch *b, const ks_resource *
             continue; /* no value to join on (or unreadable): it can match no one */
         const ks_cond *where = ks_query_where(qc);
         ks_tri r = where ? ks_cond_eval(ctx, where) : KS_TRI_TRUE;
-        if (r == KS_TRI_FALSE)
-            continue;
-        if (!grow((void **)&b->hits, &b->cap_hits, b->n_hits + 1, sizeof *b->hits))
-            continue;
-        hit *h = &b->hits[b->n_hits];
-        ks_buf sb = KS_BUF_INIT;
-        ks_buf_printf(&sb, "%s %s (%s)", res->type, res->id, res->region);
-        h->slot = q;
-        h->r = r;
-        h->account = strdup(res->account);
-        h->region = strdup(res->region);
-        h->key = ks_query_has_join(qc) ? strdup(key) : NULL;
-        h->sample = ks_buf_steal(&sb);
-        b->n_hits++;
+        if (r != KS_TRI_FALSE)
+            ks_qindex_add(&b->hits, q, res, ks_query_has_join(qc) ? key : NULL, r);
     }
 }
 
-/* Judge res with its type's rules. Before the end of the stream, resources of
- * deferred types are handed over (res->json moves into the batch). */
-static void process_resource(scan *s, ks_eval_ctx *ctx, batch *b, ks_resource *res, bool final)
+/* While the stream is still running a query's answer is not known yet: every
+ * query reads as "could not look", which makes it unknown. */
+static const ks_query_result *pending_query(void *ud, size_t slot, const ks_resource *res,
+                                            const char *key)
+{
+    (void)ud; (void)slot; (void)res; (void)key;
+    static const ks_query_result pending = {.collection_error = true};
+    return &pending;
+}
+
+/* Does r's verdict on the current resource wait on a query? Logic is
+ * three-valued and monotone, so a verdict reached with every query unknown is
+ * the verdict whatever the queries answer: only an unknown one must wait. */
+static bool waits_on_query(ks_eval_ctx *ctx, const ks_prule *r)
+{
+    ks_eval_ctx_set_queries(ctx, pending_query, NULL);
+    ks_tri a = r->applies ? ks_cond_eval(ctx, r->applies) : KS_TRI_TRUE;
+    ks_tri c = a == KS_TRI_TRUE ? ks_cond_eval(ctx, r->cond) : a;
+    return c == KS_TRI_UNKNOWN;
+}
+
+static void judge(scan *s, ks_eval_ctx *ctx, batch *b, const ks_prule *r, const ks_resource *res)
+{
+    char msg[KS_ERROR_MSG_MAX];
+    ks_finding f;
+    ks_program_judge(s->p, r, ctx, res, &f, msg, sizeof msg);
+    if (f.status == KS_STATUS_FAIL && s->o->waivers) {
+        const ks_waiver *w = ks_waivers_match(s->o->waivers, f.rule->id, res, s->o->now);
+        if (w) {
+            f.status = KS_STATUS_WAIVED;
+            f.waiver = w;
+            f.message = w->reason;
+        }
+    }
+    emit(b, &f);
+}
+
+/* Judge res with its type's rules. Before the end of the stream, a rule whose
+ * verdict waits on a query is kept for the end with the resource (res->json
+ * moves into the batch); every other verdict is written at once. */
+static void process_resource(scan *s, ks_eval_ctx *ctx, batch *b, ks_resource *res, bool final,
+                             const size_t *only, size_t n_only)
 {
     ks_error e;
     if (ks_eval_ctx_set_resource(ctx, res, &e)) {
         batch_add_lerr(b, 0, e.msg);
         return;
     }
-    if (!final)
-        record_hits(s, ctx, b, res);
+    if (final) {
+        for (size_t i = 0; i < n_only; i++)
+            judge(s, ctx, b, &s->p->rules[only[i]], res);
+        return;
+    }
+    record_hits(s, ctx, b, res);
     const ks_ptype *t = ks_program_type(s->p, res->type);
     if (!t)
         return;
-    if (t->deferred && !final) {
-        if (grow((void **)&b->deferred, &b->cap_def, b->n_def + 1, sizeof *b->deferred)) {
-            b->deferred[b->n_def++] = res->json;
-            res->json = NULL;
-        }
-        return;
-    }
-    char msg[KS_ERROR_MSG_MAX];
+    size_t *wait = NULL, n_wait = 0;
     for (size_t i = 0; i < t->n; i++) {
-        ks_finding f;
-        ks_program_judge(s->p, &s->p->rules[t->rules[i]], ctx, res, &f, msg, sizeof msg);
-        if (f.status == KS_STATUS_FAIL && s->o->waivers) {
-            const ks_waiver *w = ks_waivers_match(s->o->waivers, f.rule->id, res, s->o->now);
-            if (w) {
-                f.status = KS_STATUS_WAIVED;
-                f.waiver = w;
-                f.message = w->reason;
+        const ks_prule *r = &s->p->rules[t->rules[i]];
+        if (r->deferred && waits_on_query(ctx, r)) {
+            size_t *nw = realloc(wait, (n_wait + 1) * sizeof *nw);
+            if (nw) {
+                wait = nw;
+                wait[n_wait++] = t->rules[i];
+                continue;
             }
         }
-        emit(b, &f);
+        judge(s, ctx, b, r, res);
     }
+    if (n_wait && grow((void **)&b->deferred, &b->cap_def, b->n_def + 1, sizeof *b->deferred)) {
+        b->deferred[b->n_def++] = (deferred_res){.json = res->json, .rules = wait, .n = n_wait};
+        res->json = NULL;
+        wait = NULL;
+    }
+    free(wait);
 }
 
 static void process_batch(scan *s, ks_eval_ctx *ctx, batch *b)
@@ -218,7 +244,7 @@ static void process_batch(scan *s, ks_eval_ctx *ctx, batch *b)
             continue;
         }
         b->n_resources++;
-        process_resource(s, ctx, b, &res, false);
+        process_resource(s, ctx, b, &res, false, NULL, 0);
         ks_resource_free(&res);
     }
 }
@@ -254,13 +280,11 @@ static void flush_batch(scan *s, batch *b)
         ks_log(s->o->log, KS_LOG_WARN, "%s: %s", src, b->lerrs[i].msg);
         add_scan_error(s, src, b->lerrs[i].msg);
     }
-    for (size_t i = 0; i < b->n_hits; i++)
-        ks_qindex_add(&s->qi, b->hits[i].slot, b->hits[i].account, b->hits[i].region,
-                      b->hits[i].key, b->hits[i].r, b->hits[i].sample);
+    ks_qindex_merge(&s->qi, &b->hits);
     for (size_t i = 0; i < b->n_def; i++) {
         if (grow((void **)&s->deferred, &s->cap_def, s->n_def + 1, sizeof *s->deferred)) {
             s->deferred[s->n_def++] = b->deferred[i];
-            b->deferred[i] = NULL;
+            b->deferred[i] = (deferred_res){0};
         }
     }
     batch_reset(b);
@@ -494,12 +518,15 @@ static int finish(scan *s, const ks_snapshot_header *h, ks_error *err)
     for (size_t i = 0; i < s->n_def; i++) {
         ks_resource res;
         ks_error e;
-        cJSON *json = s->deferred[i];
-        s->deferred[i] = NULL;
-        if (ks_resource_from_json(&res, json, &e))
-            continue; /* validated once already when it was parsed */
-        process_resource(s, ctx, b, &res, true);
+        deferred_res d = s->deferred[i];
+        s->deferred[i] = (deferred_res){0};
+        if (ks_resource_from_json(&res, d.json, &e)) { /* validated once already when parsed */
+            free(d.rules);
+            continue;
+        }
+        process_resource(s, ctx, b, &res, true, d.rules, d.n);
         ks_resource_free(&res);
+        free(d.rules);
         if (b->out.len > BATCH_TEXT)
             flush_batch(s, b);
     }
@@ -532,11 +559,13 @@ int ks_scan_snapshot(const ks_scan_opts *o, ks_scan_result *res, ks_error *err)
         rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < s.nring; i++)
+    for (size_t i = 0; i < s.nring; i++) {
+        ks_qindex_init(&s.ring[i].hits, s.p);
         if (!(s.ring[i].sum = ks_summary_new(&meta))) {
             rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
             goto out;
         }
+    }
     if (o->report && (rc = ks_report_json_begin(&s.report, o->report, &meta, err)))
         goto out;
     rc = threads == 1 ? stream_inline(&s, err) : stream_threaded(&s, threads, err);
@@ -579,8 +608,10 @@ out:
     for (size_t i = 0; s.ring && i < s.nring; i++)
         batch_free(&s.ring[i]);
     free(s.ring);
-    for (size_t i = 0; i < s.n_def; i++)
-        cJSON_Delete(s.deferred[i]);
+    for (size_t i = 0; i < s.n_def; i++) {
+        cJSON_Delete(s.deferred[i].json);
+        free(s.deferred[i].rules);
+    }
     free(s.deferred);
     ks_qindex_clear(&s.qi);
     ks_summary_free(s.total);
