@@ -10,6 +10,8 @@
  */
 #include "kensa/i18n.h"
 
+#include "kensa/buf.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -210,43 +212,10 @@ const char *ks_i18n_key_at(size_t i)
 
 size_t ks_i18n_utf8_next(const char *s, size_t n, uint32_t *cp)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    unsigned char c = u[0];
-    size_t len;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        v = c & 0x1F;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        v = c & 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        v = c & 0x07;
-        min = 0x10000;
-    } else {
-        goto invalid;
-    }
-    if (len > n)
-        goto invalid;
-    for (size_t i = 1; i < len; i++) {
-        if ((u[i] & 0xC0) != 0x80)
-            goto invalid;
-        v = (v << 6) | (u[i] & 0x3F);
-    }
-    /* overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8 */
-    if (v < min || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF)
-        goto invalid;
-    *cp = v;
-    return len;
-invalid:
-    *cp = 0xFFFD;
+    size_t len = ks_utf8_decode((const unsigned char *)s, n, cp);
+    if (len)
+        return len;
+    *cp = 0xFFFD; /* one invalid byte, shown as a replacement character */
     return 1;
 }
 
