@@ -72,9 +72,9 @@ demo: deps
 	@$(MAKE) --no-print-directory build/kensa
 	@mkdir -p build/demo
 	@rc=0; build/kensa scan --snapshot fixtures/demo/tenant.jsonl --baseline ismap-moderate \
-	    --now $(DEMO_NOW) --output build/demo --format json || rc=$$?; \
+	    --now $(DEMO_NOW) --output build/demo --format json,html,md,sarif,junit,csv,ocsf || rc=$$?; \
 	  echo "kensa exited $$rc (0 clean, 1 failing findings, 2 usage/rule error, 3 partial scan)"; \
-	  echo "JSON report: build/demo/findings.json"; \
+	  echo "reports: build/demo/ (findings.json, report.html, summary.md, ...)"; \
 	  [ $$rc -ne 2 ]
 
 # Unit, rule-data and end-to-end tests, all in one Criterion binary under ASan+UBSan.
