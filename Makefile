@@ -4,6 +4,7 @@
 #   make demo       bootstrap, build, scan the bundled demo tenant against ismap-moderate
 #   make check      bootstrap, build, run every test under ASan+UBSan (Criterion)
 #   make install PREFIX=/usr/local
+#   make valgrind   the demo scan, every format, under valgrind memcheck (zero errors, no leaks)
 #   make bench      benchmarks against peers, printed as ratios (bench/, docs/performance.md)
 #   make fuzz       build the libFuzzer targets (clang) into build/fuzz/
 #   make fuzz-smoke run each fuzz target for FUZZ_SECONDS (default 60) from seeds
@@ -36,7 +37,7 @@ OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 SAN_OBJ  := $(LIB_SRC:%.c=build/asan/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=build/asan/obj/%.o)
 
-.PHONY: all deps demo check test install uninstall clean lint fuzz fuzz-smoke bench
+.PHONY: all deps demo check test install uninstall clean lint fuzz fuzz-smoke bench valgrind
 all: build/kensa
 
 deps:
@@ -123,6 +124,20 @@ lint:
 
 clean:
 	rm -rf build
+
+# The optimised binary (what users run), not the sanitized one: memcheck and
+# ASan cannot share a process.
+valgrind: deps
+	@$(MAKE) --no-print-directory build/kensa
+	@command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
+	@rm -rf build/valgrind && mkdir -p build/valgrind
+	@rc=0; valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+	    --show-leak-kinds=definite build/kensa scan --snapshot fixtures/demo/tenant.jsonl \
+	    --baseline ismap-high+govcloud --now $(DEMO_NOW) --waivers fixtures/waivers/demo.jsonl \
+	    --format json,html,md,sarif,junit,csv,ocsf --output build/valgrind -q --threads 2 || rc=$$?; \
+	  if [ $$rc -eq 99 ]; then echo "valgrind: memcheck reported errors" >&2; exit 1; fi; \
+	  [ $$rc -le 3 ] && [ $$rc -ne 2 ] || { echo "valgrind: kensa exited $$rc" >&2; exit 1; }; \
+	  echo "valgrind: demo scan (7 formats, waivers, 2 threads) clean: no memcheck errors, no definite leaks"
 
 build/bench/parse_floor: bench/parse_floor.c
 	@mkdir -p $(dir $@)

@@ -11,6 +11,7 @@
 #ifndef KENSA_SCAN_H
 #define KENSA_SCAN_H
 
+#include <signal.h>
 #include <stdio.h>
 #include <cjson/cJSON.h>
 
@@ -30,6 +31,7 @@ typedef struct ks_scan_opts {
                                     other report formats; NULL = none */
     ks_scan_meta meta;           /* scan_id, tool, times, baseline, rules; input and header are filled in */
     const ks_log_ctx *log;
+    const volatile sig_atomic_t *stop; /* set (by a signal handler) to stop early; may be NULL */
     struct ks_waivers *waivers;  /* FAILs they match become WAIVED; NULL = none */
 } ks_scan_opts;
 

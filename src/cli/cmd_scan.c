@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <openssl/rand.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,6 +162,26 @@ static int parse_args(int argc, char **argv, scan_args *a)
     return 0;
 }
 
+/* Set by SIGINT/SIGTERM: the scan stops at the next batch, the temporary
+ * report files are removed, and whatever complete reports were in the output
+ * directory stay as they were. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
 /* The report language: --lang, else ja when $LANG (or LC_ALL) says Japanese. */
 static const char *report_lang(const char *flag)
 {
@@ -259,13 +280,14 @@ int ks_cmd_scan(int argc, char **argv, const ks_cli_env *env)
         goto fail;
     if (ks_outputs_open(&out, &err))
         goto fail;
+    catch_signals();
 
     char tool[64];
     snprintf(tool, sizeof tool, "kensa/%s", KENSA_VERSION);
     ks_scan_opts so = {
         .snapshot_path = a.snapshot, .program = prog, .now = now, .threads = a.threads,
         .max_line = a.max_line, .report = out.json, .findings_lines = out.lines, .log = &log,
-        .waivers = waivers,
+        .waivers = waivers, .stop = &interrupted,
         .meta = {.scan_id = a.scan_id, .tool = tool, .started_at = started,
                  .evaluated_at = evaluated, .baseline = base, .rules = prog->defs,
                  .n_rules = prog->n_rules}};
@@ -313,7 +335,8 @@ int ks_cmd_scan(int argc, char **argv, const ks_cli_env *env)
     goto out;
 fail:
     fprintf(stderr, "kensa: %s\n", err.msg);
-    exit_code = KS_EXIT_USAGE;
+    /* an interrupted scan exits as the signal would have, after cleaning up */
+    exit_code = interrupted ? 128 + interrupted : KS_EXIT_USAGE;
 out:
     ks_outputs_cleanup(&out);
     cJSON_Delete(summary_json);

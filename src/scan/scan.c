@@ -295,6 +295,8 @@ static void flush_batch(scan *s, batch *b)
 static int fill_batch(scan *s, batch *b, ks_error *err)
 {
     for (;;) {
+        if (s->o->stop && *s->o->stop)
+            return ks_error_set(err, KS_ERR_GENERIC, "%s: interrupted", s->file);
         if (b->n >= BATCH_LINES || b->len >= BATCH_TEXT)
             return 1;
         const char *line;

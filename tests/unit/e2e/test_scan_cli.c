@@ -397,3 +397,47 @@ Test(scan_cli, fail_on_error_gates_a_partial_scan)
     rmtree(d);
     free(d);
 }
+
+Test(scan_cli, interrupt_leaves_the_previous_report_and_no_temporary_files)
+{
+    char *d = tmpdir();
+    char snap[1200], old[1200];
+    snprintf(snap, sizeof snap, "%s/big.jsonl", d);
+    write_snapshot(snap, (const char *[]){NULL});
+    FILE *f = fopen(snap, "a");
+    for (int i = 0; i < 400000; i++)
+        fprintf(f, "%s\n", SG_OPEN);
+    fclose(f);
+    snprintf(old, sizeof old, "%s/findings.json", d);
+    f = fopen(old, "w");
+    fputs("previous complete report\n", f);
+    fclose(f);
+    const char *bin = getenv("KENSA_BIN");
+    char cmd[4096];
+    /* start the scan, interrupt it after half a second, record its exit status */
+    snprintf(cmd, sizeof cmd,
+             "'%s' scan --snapshot '%s' --now 2026-11-01T00:00:00Z --threads 1 --output '%s' -q "
+             "2>'%s/err' & pid=$!; sleep 0.5; kill -INT $pid; wait $pid; echo $? > '%s/rc'",
+             bin, snap, d, d, d);
+    cr_assert_eq(system(cmd), 0);
+    char p[1300];
+    snprintf(p, sizeof p, "%s/rc", d);
+    char *rc = read_all(p, NULL);
+    snprintf(p, sizeof p, "%s/err", d);
+    char *err = read_all(p, NULL);
+    cr_assert_str_eq(rc, "130\n", "exit status %s, stderr: %s", rc, err);
+    cr_assert(strstr(err, "interrupted"), "%s", err);
+    char *kept = read_all(old, NULL);
+    cr_assert_str_eq(kept, "previous complete report\n", "the complete report was replaced");
+    snprintf(cmd, sizeof cmd, "ls -A '%s' | grep -c '^\\.' > '%s/dot'", d, d);
+    cr_assert_eq(system(cmd) >= 0, 1);
+    snprintf(p, sizeof p, "%s/dot", d);
+    char *dots = read_all(p, NULL);
+    cr_assert_str_eq(dots, "0\n", "temporary files were left behind");
+    free(rc);
+    free(err);
+    free(kept);
+    free(dots);
+    rmtree(d);
+    free(d);
+}
