@@ -50,6 +50,9 @@ const ks_cond *ks_query_where(const ks_cond *q); /* may be NULL (every resource 
 bool ks_query_type_matches(const ks_cond *q, const char *type);
 /* For a query with "on": the candidate's path (NULL when the query has no join). */
 bool ks_query_has_join(const ks_cond *q);
+/* The query as written when it uses no parameter (NULL otherwise): two queries
+ * with equal signatures select the same candidates. */
+const char *ks_query_signature(const ks_cond *q);
 /* The join key of a candidate for query q: 1 with key written to buf, 0 when the
  * candidate has no value there (it can never match), -1 when it is unreadable.
  * ctx must be set to the candidate. */

@@ -101,6 +101,7 @@ void ks_cond_free(ks_cond *c)
     free(c->test_text);
     ks_cond_free(c->where);
     free(c->qtype);
+    free(c->qsig);
     free(c);
 }
 
@@ -433,6 +434,11 @@ static int compile_query(compiler *cc, const cJSON *j, ks_cond *c, const char *q
         if (rc)
             return rc;
     }
+    char *sig = cJSON_PrintUnformatted(q);
+    if (sig && !strstr(sig, "\"param\""))
+        c->qsig = sig;
+    else
+        free(sig);
     c->slot = -1;
     if (cc->opts->register_query) {
         c->slot = cc->opts->register_query(cc->opts->query_ud, c);
@@ -568,6 +574,7 @@ bool ks_cond_uses_query(const ks_cond *c)
 const char *ks_query_type(const ks_cond *q) { return q->qtype; }
 bool ks_query_scope_region(const ks_cond *q) { return q->qregion; }
 bool ks_query_has_join(const ks_cond *q) { return q->qjoin; }
+const char *ks_query_signature(const ks_cond *q) { return q->qsig; }
 const ks_cond *ks_query_where(const ks_cond *q) { return q->where; }
 
 bool ks_query_type_matches(const ks_cond *q, const char *type)

@@ -55,6 +55,8 @@ struct ks_cond {
     bool qprefix;            /* qtype ended in '*' (stored without it) */
     bool qregion;
     bool qjoin;              /* "on": candidate path = outer path */
+    char *qsig;              /* the query as written, when it uses no parameter: equal
+                                signatures mean one index can serve both */
     ks_path qon_cand, qon_outer;
     int slot;
 };

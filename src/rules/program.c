@@ -22,6 +22,13 @@ static const cJSON *bound_param(void *ud, const char *name)
 static int register_query(void *ud, const ks_cond *q)
 {
     ks_program *p = ud;
+    /* the same query in several rules is indexed once */
+    const char *sig = ks_query_signature(q);
+    for (size_t i = 0; sig && i < p->n_queries; i++) {
+        const char *other = ks_query_signature(p->queries[i]);
+        if (other && !strcmp(sig, other))
+            return (int)i;
+    }
     if (p->n_queries >= MAX_QUERIES)
         return -1;
     const ks_cond **n = realloc(p->queries, (p->n_queries + 1) * sizeof *n);

@@ -138,7 +138,9 @@ int ks_qindex_add(ks_qindex *qi, size_t slot, const ks_resource *res, const char
         return KS_ERR_NOMEM;
     if (r == KS_TRI_TRUE) {
         e->r.n_true++;
-        if (e->r.n_samples < KS_QUERY_SAMPLES) {
+        /* a joined candidate is already named by the key the resource holds: no
+         * sample, which keeps a join over every bucket to one small entry each */
+        if (!key && e->r.n_samples < KS_QUERY_SAMPLES) {
             char sample[1024];
             snprintf(sample, sizeof sample, "%s %s (%s)", res->type, res->id, res->region);
             add_sample(e, sample);
