@@ -273,3 +273,10 @@ Test(cond, deep_condition_nesting_is_refused)
     cr_assert_eq(eval_full(buf, "{}", NULL, msg, sizeof msg), -1);
     cr_assert(strstr(msg, "nested deeper"), "%s", msg);
 }
+
+Test(cond, the_empty_path_is_the_element_itself)
+{
+    cr_assert_eq(ev3("{\"any\":\"A\",\"where\":{\"path\":\"\",\"eq\":\"*\"}}", "{\"A\":[\"s3:Get\",\"*\"]}"), T);
+    cr_assert_eq(ev3("{\"any\":\"A\",\"where\":{\"path\":\"[*]\",\"eq\":\"*\"}}", "{\"A\":[\"s3:Get\"]}"), F);
+    cr_assert_eq(ev3("{\"all\":\"A\",\"where\":{\"path\":\"\",\"regex\":\"^s3:\"}}", "{\"A\":\"s3:Get\"}"), T);
+}
