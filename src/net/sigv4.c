@@ -588,7 +588,7 @@ static int put_headers(ks_buf *canon, ks_buf *signed_list, const ks_sigv4_req *r
         goto out;
     }
     for (size_t i = 0; i < req->n_headers; i++) {
-        size_t len, colon;
+        size_t len = 0, colon = 0;
         if ((rc = check_header(req->headers[i], i, &len, &colon, err)) != 0)
             goto out;
         total += len;
