@@ -157,6 +157,10 @@ static size_t redact_form(ks_buf *o, const char *b, size_t len, size_t i)
     size_t j = i;
     while (j < len && b[j] != '=' && b[j] != '&')
         j++;
+    if (j == i) { /* an empty name ("=x"): copy one byte so the scan always advances */
+        ks_buf_putc(o, b[i]);
+        return i + 1;
+    }
     if (j < len && b[j] == '=' && in_list(secret_fields, COUNT(secret_fields), b + i, j - i)) {
         ks_buf_append(o, b + i, j + 1 - i);
         ks_buf_puts(o, "REDACTED");
