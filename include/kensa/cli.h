@@ -26,6 +26,7 @@ int ks_cmd_rules(int argc, char **argv, const ks_cli_env *env);
 int ks_cmd_explain(int argc, char **argv, const ks_cli_env *env);
 int ks_cmd_controls(int argc, char **argv, const ks_cli_env *env);
 int ks_cmd_trace(int argc, char **argv, const ks_cli_env *env);
+int ks_cmd_collect(int argc, char **argv, const ks_cli_env *env);
 
 /* Find the baselines directory: --baselines-dir value if given, else
  * $KENSA_HOME/baselines, else <prefix>/share/kensa/baselines where <prefix> is

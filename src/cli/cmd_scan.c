@@ -16,6 +16,7 @@
 #include "kensa/baseline.h"
 #include "kensa/cli.h"
 #include "kensa/program.h"
+#include "kensa/provider.h"
 #include "kensa/report.h"
 #include "kensa/reporter.h"
 #include "kensa/rule.h"
@@ -145,9 +146,8 @@ static int parse_args(int argc, char **argv, scan_args *a)
                 return usage_error("--max-line-bytes needs 1024 to 1073741824, not \"%s\"", optarg);
             a->max_line = (size_t)n;
             break;
-        case O_PROV:
-            return usage_error("live collection (--provider %s) is not available in this build "
-                               "yet; scan a snapshot with --snapshot", optarg);
+        case O_PROV: /* ks_cli_scan_live takes --provider out before we get here */
+            return usage_error("--provider %s: live collection failed to start", optarg);
         case 'q': a->verbosity = -1; break;
         case 'v': a->verbosity = 1; break;
         case 'h': scan_usage(stdout); return -1;
@@ -219,7 +219,9 @@ static void report_waivers(const cJSON *status, const char *file, int verbosity)
 
 int ks_cmd_scan(int argc, char **argv, const ks_cli_env *env)
 {
-    (void)env;
+    int live = 0, lrc = ks_cli_scan_live(argc, argv, env, &live);
+    if (live)
+        return lrc;
     scan_args a = {.baseline = "ismap-moderate", .fail_on = "high", .threads = default_threads()};
     int prc = parse_args(argc, argv, &a);
     if (prc)

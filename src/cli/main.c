@@ -18,6 +18,7 @@ static const command commands[] = {
     {"explain", ks_cmd_explain, "show one rule: controls, parameters per baseline, remediation"},
     {"controls", ks_cmd_controls, "a baseline's controls and their rules, as md, json or csv"},
     {"trace", ks_cmd_trace, "traceability rows: unified section, control, rule, parameters"},
+    {"collect", ks_cmd_collect, "pull a cloud account's configuration into a snapshot"},
 };
 
 static void usage(FILE *out)
