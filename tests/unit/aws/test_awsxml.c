@@ -20,6 +20,7 @@
 #include "../../../providers/aws/awsxml.h"
 #include "../../../providers/aws/shapes.h"
 #include "kensa/buf.h"
+#include "../watchdog.h"
 
 extern char **environ;
 
@@ -275,7 +276,7 @@ static void diff(const cJSON *a, const cJSON *b, const char *path, ks_buf *out, 
     }
 }
 
-Test(awsxml, decodes_every_fixture_as_botocore_does, .timeout = 120)
+Test(awsxml, decodes_every_fixture_as_botocore_does, .init = ks_watchdog_120)
 {
     fixture *fx = calloc(MAX_FIXTURES, sizeof *fx);
     cr_assert_not_null(fx);

@@ -11,9 +11,10 @@
 
 #include "../e2e/spawn.h"
 #include "collect_util.h"
+#include "../watchdog.h"
 
 /* each test starts a server and runs kensa (throttled: several seconds) */
-TestSuite(collect, .timeout = 180);
+TestSuite(collect, .init = ks_watchdog_180);
 
 #define NOT_COLLECTED "not collected by this version of kensa"
 

@@ -8,6 +8,7 @@
 
 #include "kensa/http.h"
 #include "test_http_support.h"
+#include "../watchdog.h"
 
 static fault_server srv;
 
@@ -16,7 +17,7 @@ static void stop_server(void)
     fs_stop(&srv);
 }
 
-TestSuite(http_concurrency, .fini = stop_server, .timeout = 30);
+TestSuite(http_concurrency, .fini = stop_server, .init = ks_watchdog_30);
 
 static int json_int(const cJSON *o, const char *k)
 {

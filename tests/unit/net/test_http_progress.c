@@ -10,6 +10,7 @@
 
 #include "kensa/http.h"
 #include "test_http_support.h"
+#include "../watchdog.h"
 
 static fault_server srv;
 
@@ -18,7 +19,7 @@ static void stop_server(void)
     fs_stop(&srv);
 }
 
-TestSuite(http_progress, .fini = stop_server, .timeout = 30);
+TestSuite(http_progress, .fini = stop_server, .init = ks_watchdog_30);
 
 /* Run 6 requests of 300 ms two at a time with progress on and stderr on fd. */
 static void scan_with_stderr_on(int fd)

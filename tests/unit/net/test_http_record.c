@@ -12,6 +12,7 @@
 
 #include "kensa/http.h"
 #include "test_http_support.h"
+#include "../watchdog.h"
 
 static fault_server srv;
 static char tmp[64];
@@ -27,7 +28,7 @@ static void cleanup(void)
     }
 }
 
-TestSuite(http_record, .fini = cleanup, .timeout = 30);
+TestSuite(http_record, .fini = cleanup, .init = ks_watchdog_30);
 
 static const char *const secrets[] = {
     "SIGSECRETdeadbeef", "HDRTOKENSECRET", "COOKIESECRET",    "QSIGSECRET123",    "QTOKENSECRET",

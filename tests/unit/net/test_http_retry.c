@@ -12,6 +12,7 @@
 
 #include "kensa/http.h"
 #include "test_http_support.h"
+#include "../watchdog.h"
 
 static fault_server srv;
 
@@ -20,7 +21,7 @@ static void stop_server(void)
     fs_stop(&srv);
 }
 
-TestSuite(http_retry, .fini = stop_server, .timeout = 30);
+TestSuite(http_retry, .fini = stop_server, .init = ks_watchdog_30);
 
 static ks_http *engine(ks_http_opts o)
 {

@@ -16,6 +16,7 @@
 #include "kensa/buf.h"
 #include "kensa/sigv4.h"
 #include "kensa/timeutil.h"
+#include "../watchdog.h"
 
 #define VECTOR_SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 #define VECTOR_NOW 1440938160.0 /* 2015-08-30T12:36:00Z */
@@ -477,7 +478,7 @@ static size_t run_oracle(const char *in, char **lines, size_t max, int *status, 
     return n;
 }
 
-Test(sigv4_oracle, matches_botocore_on_200_random_requests, .timeout = 120)
+Test(sigv4_oracle, matches_botocore_on_200_random_requests, .init = ks_watchdog_120)
 {
     cr_assert(access(PYTHON, X_OK) == 0,
               "the oracle needs " PYTHON

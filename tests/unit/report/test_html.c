@@ -17,6 +17,7 @@
 
 #include "kensa/i18n.h"
 #include "kensa/reporter.h"
+#include "../watchdog.h"
 
 extern const ks_reporter ks_reporter_html;
 
@@ -408,7 +409,7 @@ Test(html, unreadable_findings_file_is_an_error)
 
 /* ---- the browser test ---- */
 
-Test(html_browser, reports_render_filter_and_stay_inert_in_chromium, .timeout = 600)
+Test(html_browser, reports_render_filter_and_stay_inert_in_chromium, .init = ks_watchdog_600)
 {
     const char *src = getenv("KENSA_SRC"), *bin = getenv("KENSA_BIN");
     if (!src || !*src)
