@@ -81,9 +81,19 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
+    def done_counting(self):
+        # A request stops counting as active when its response starts: once the
+        # bytes are on the wire the client may start its next transfer before
+        # this thread runs again, and counting until then would see one extra.
+        host = getattr(self, "active_host", None)
+        if host is not None:
+            self.active_host = None
+            STATE.leave(host)
+
     def send_body(self, status, body, headers=()):
         if isinstance(body, str):
             body = body.encode()
+        self.done_counting()
         self.send_response(status)
         for k, v in headers:
             self.send_header(k, v)
@@ -110,10 +120,11 @@ class Handler(BaseHTTPRequestHandler):
                "headers": [[k, v] for k, v in self.headers.items()],
                "body": body.decode("utf-8", "replace"), "t0": time.time()}
         STATE.enter(host)
+        self.active_host = host
         try:
             self.route(url.path, q, rec, body)
         finally:
-            STATE.leave(host)
+            self.done_counting()
             rec["t1"] = time.time()
             with STATE.lock:
                 STATE.requests.append(rec)
