@@ -24,6 +24,35 @@ bool ks_cli_lang_ja_default(void);
 /* Print "kensa: <msg>" on stderr; returns KS_EXIT_USAGE for `return ks_cli_fail(...)`. */
 int ks_cli_fail(const char *msg);
 
+/* The options the listing subcommands share: --baselines-dir, --format, --lang
+ * and --help, plus the extras a command names. */
+enum {
+    KS_CLI_OPT_BASELINE = 1,  /* --baseline B */
+    KS_CLI_OPT_CONTROL = 2,   /* --control C */
+    KS_CLI_OPT_INDEX = 4,     /* --index */
+    KS_CLI_NO_ARGS = 8,       /* positional arguments are an error */
+};
+
+typedef struct ks_cli_args {
+    const char *dir;          /* --baselines-dir, or NULL */
+    const char *format;       /* one of the command's formats (the first by default) */
+    const char *baseline;
+    const char *control;
+    bool ja;
+    bool index;
+    int first_arg;            /* argv index of the first positional argument */
+} ks_cli_args;
+
+#define KS_CLI_CONTINUE (-1)
+
+/* Parse argv (argv[0] is the subcommand, cmd its name) for the options in
+ * extras; formats is NULL-terminated, the first is the default. Returns
+ * KS_CLI_CONTINUE to go on, or the exit code to return at once: KS_EXIT_OK
+ * after --help printed usage, KS_EXIT_USAGE after a one-line error
+ * ("<cmd>: unknown option --x (see kensa <cmd> --help)"). */
+int ks_cli_parse_args(ks_cli_args *out, const char *cmd, const char *usage, unsigned extras,
+                      const char *const *formats, int argc, char **argv);
+
 /* Find the baselines directory (ks_cli_baselines_dir with dir_flag, written to
  * dir of size dirsz) and load the rules under <dir>/rules. Caller owns *out. */
 int ks_cli_load_rules(ks_ruleset **out, char *dir, size_t dirsz, const char *dir_flag,

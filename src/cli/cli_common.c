@@ -8,6 +8,7 @@
 #include "kensa/cli_common.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,76 @@ int ks_cli_fail(const char *msg)
 {
     fprintf(stderr, "kensa: %s\n", msg);
     return KS_EXIT_USAGE;
+}
+
+int ks_cli_parse_args(ks_cli_args *out, const char *cmd, const char *usage, unsigned extras,
+                      const char *const *formats, int argc, char **argv)
+{
+    static const struct option all[] = {
+        {"baselines-dir", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
+        {"lang", required_argument, NULL, 'l'},          {"help", no_argument, NULL, 'h'},
+        {"baseline", required_argument, NULL, 'b'},      {"control", required_argument, NULL, 'c'},
+        {"index", no_argument, NULL, 'i'},
+    };
+    struct option opts[sizeof all / sizeof all[0] + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        int v = all[i].val;
+        if ((v == 'b' && !(extras & KS_CLI_OPT_BASELINE)) ||
+            (v == 'c' && !(extras & KS_CLI_OPT_CONTROL)) || (v == 'i' && !(extras & KS_CLI_OPT_INDEX)))
+            continue;
+        opts[n++] = all[i];
+    }
+    opts[n] = (struct option){NULL, 0, NULL, 0};
+    *out = (ks_cli_args){.format = formats[0], .ja = ks_cli_lang_ja_default()};
+    char msg[KS_ERROR_MSG_MAX + 64];
+    int c;
+    optind = 0; /* full getopt reset: a process may run several subcommands */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': out->dir = optarg; break;
+        case 'f': out->format = optarg; break;
+        case 'b': out->baseline = optarg; break;
+        case 'c': out->control = optarg; break;
+        case 'i': out->index = true; break;
+        case 'l':
+            if (strcmp(optarg, "en") != 0 && strcmp(optarg, "ja") != 0) {
+                snprintf(msg, sizeof msg, "%s: --lang must be en or ja, not \"%s\"", cmd, optarg);
+                return ks_cli_fail(msg);
+            }
+            out->ja = strcmp(optarg, "ja") == 0;
+            break;
+        case 'h': fputs(usage, stdout); return KS_EXIT_OK;
+        case ':':
+            snprintf(msg, sizeof msg, "%s: %s needs a value", cmd, argv[optind - 1]);
+            return ks_cli_fail(msg);
+        default:
+            snprintf(msg, sizeof msg, "%s: unknown option %s (see kensa %s --help)", cmd,
+                     argv[optind - 1], cmd);
+            return ks_cli_fail(msg);
+        }
+    }
+    out->first_arg = optind;
+    if ((extras & KS_CLI_NO_ARGS) && optind < argc) {
+        snprintf(msg, sizeof msg, "%s: unexpected argument \"%s\"", cmd, argv[optind]);
+        return ks_cli_fail(msg);
+    }
+    size_t nf = 0;
+    bool known = false;
+    for (; formats[nf]; nf++)
+        known |= strcmp(out->format, formats[nf]) == 0;
+    if (!known) {
+        /* "text or json", "md, json or csv" */
+        size_t len = (size_t)snprintf(msg, sizeof msg, "%s: --format must be ", cmd);
+        for (size_t i = 0; i < nf && len < sizeof msg; i++)
+            len += (size_t)snprintf(msg + len, sizeof msg - len, "%s%s",
+                                    i == 0 ? "" : i + 1 == nf ? " or " : ", ", formats[i]);
+        if (len < sizeof msg)
+            snprintf(msg + len, sizeof msg - len, ", not \"%s\"", out->format);
+        return ks_cli_fail(msg);
+    }
+    return KS_CLI_CONTINUE;
 }
 
 int ks_cli_load_rules(ks_ruleset **out, char *dir, size_t dirsz, const char *dir_flag,

@@ -11,7 +11,6 @@
  */
 #include "kensa/cli.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -316,55 +315,22 @@ static int write_index(ks_buf *o, const char *dir, const ks_ruleset *rules, char
 
 int ks_cmd_controls(int argc, char **argv, const ks_cli_env *env)
 {
-    static const struct option opts[] = {
-        {"baselines-dir", required_argument, NULL, 'd'},
-        {"baseline", required_argument, NULL, 'b'},
-        {"format", required_argument, NULL, 'f'},
-        {"lang", required_argument, NULL, 'l'},
-        {"index", no_argument, NULL, 'i'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *dir_flag = NULL, *format = "md", *spec = NULL;
-    bool ja = ks_cli_lang_ja_default(), index = false;
-    char msg[KS_ERROR_MSG_MAX + 64];
-    int c;
+    static const char *const formats[] = {"md", "json", "csv", NULL};
+    ks_cli_args a;
     (void)env;
-
-    optind = 0; /* full getopt reset: a process may run several subcommands */
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': dir_flag = optarg; break;
-        case 'b': spec = optarg; break;
-        case 'f': format = optarg; break;
-        case 'i': index = true; break;
-        case 'l':
-            if (strcmp(optarg, "en") != 0 && strcmp(optarg, "ja") != 0) {
-                snprintf(msg, sizeof msg, "controls: --lang must be en or ja, not \"%s\"", optarg);
-                return ks_cli_fail(msg);
-            }
-            ja = strcmp(optarg, "ja") == 0;
-            break;
-        case 'h': fputs(usage, stdout); return KS_EXIT_OK;
-        case ':':
-            snprintf(msg, sizeof msg, "controls: %s needs a value", argv[optind - 1]);
-            return ks_cli_fail(msg);
-        default:
-            snprintf(msg, sizeof msg, "controls: unknown option %s (see kensa controls --help)",
-                     argv[optind - 1]);
-            return ks_cli_fail(msg);
-        }
-    }
-    if (strcmp(format, "md") != 0 && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0) {
-        snprintf(msg, sizeof msg, "controls: --format must be md, json or csv, not \"%s\"", format);
-        return ks_cli_fail(msg);
-    }
-    if (index && (spec || optind == argc || strcmp(format, "md") != 0))
+    int pc = ks_cli_parse_args(&a, "controls", usage, KS_CLI_OPT_BASELINE | KS_CLI_OPT_INDEX,
+                               formats, argc, argv);
+    if (pc != KS_CLI_CONTINUE)
+        return pc;
+    const char *dir_flag = a.dir, *format = a.format, *spec = a.baseline;
+    bool ja = a.ja, index = a.index;
+    int first = a.first_arg; /* the first argument after the options */
+    char msg[KS_ERROR_MSG_MAX + 64];
+    if (index && (spec || first == argc || strcmp(format, "md") != 0))
         return ks_cli_fail("controls: --index takes the baselines as arguments and writes "
                            "Markdown (usage: kensa controls --index B...)");
-    if (!index && optind < argc) {
-        snprintf(msg, sizeof msg, "controls: unexpected argument \"%s\"", argv[optind]);
+    if (!index && first < argc) {
+        snprintf(msg, sizeof msg, "controls: unexpected argument \"%s\"", argv[first]);
         return ks_cli_fail(msg);
     }
     if (!index && !spec)
@@ -379,7 +345,7 @@ int ks_cmd_controls(int argc, char **argv, const ks_cli_env *env)
     if (ks_cli_load_rules(&rules, dir, sizeof dir, dir_flag, &err) != 0)
         return ks_cli_fail(err.msg);
     if (index) {
-        rc = write_index(&o, dir, rules, argv + optind, argc - optind);
+        rc = write_index(&o, dir, rules, argv + first, argc - first);
     } else if (ks_baseline_load(&b, dir, spec, rules, &err) != 0) {
         rc = ks_cli_fail(err.msg);
     } else if (strcmp(format, "json") == 0) {

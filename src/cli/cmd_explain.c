@@ -5,7 +5,6 @@
  */
 #include "kensa/cli.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -222,50 +221,18 @@ static cJSON *build_json(const ks_rule *r, const use *uses, size_t n)
 
 int ks_cmd_explain(int argc, char **argv, const ks_cli_env *env)
 {
-    static const struct option opts[] = {
-        {"baselines-dir", required_argument, NULL, 'd'},
-        {"format", required_argument, NULL, 'f'},
-        {"lang", required_argument, NULL, 'l'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *dir_flag = NULL, *format = "text";
-    bool ja = ks_cli_lang_ja_default();
-    char msg[KS_ERROR_MSG_MAX + 64];
-    int c;
+    static const char *const formats[] = {"text", "json", NULL};
+    ks_cli_args a;
     (void)env;
-
-    optind = 0; /* full getopt reset: a process may run several subcommands */
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': dir_flag = optarg; break;
-        case 'f': format = optarg; break;
-        case 'l':
-            if (strcmp(optarg, "en") != 0 && strcmp(optarg, "ja") != 0) {
-                snprintf(msg, sizeof msg, "explain: --lang must be en or ja, not \"%s\"", optarg);
-                return ks_cli_fail(msg);
-            }
-            ja = strcmp(optarg, "ja") == 0;
-            break;
-        case 'h': fputs(usage, stdout); return KS_EXIT_OK;
-        case ':':
-            snprintf(msg, sizeof msg, "explain: %s needs a value", argv[optind - 1]);
-            return ks_cli_fail(msg);
-        default:
-            snprintf(msg, sizeof msg, "explain: unknown option %s (see kensa explain --help)",
-                     argv[optind - 1]);
-            return ks_cli_fail(msg);
-        }
-    }
-    if (argc - optind != 1)
-        return ks_cli_fail(argc - optind == 0 ? "explain: which rule? (usage: kensa explain RULE)"
-                                       : "explain: takes one rule id");
-    const char *rule_id = argv[optind];
-    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-        snprintf(msg, sizeof msg, "explain: --format must be text or json, not \"%s\"", format);
-        return ks_cli_fail(msg);
-    }
+    int pc = ks_cli_parse_args(&a, "explain", usage, 0, formats, argc, argv);
+    if (pc != KS_CLI_CONTINUE)
+        return pc;
+    if (argc - a.first_arg != 1)
+        return ks_cli_fail(argc - a.first_arg == 0 ? "explain: which rule? (usage: kensa explain RULE)"
+                                                    : "explain: takes one rule id");
+    const char *rule_id = argv[a.first_arg], *dir_flag = a.dir, *format = a.format;
+    bool ja = a.ja;
+    char msg[KS_ERROR_MSG_MAX + 64];
 
     char dir[PATH_MAX];
     ks_error err;

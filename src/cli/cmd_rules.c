@@ -4,7 +4,6 @@
  */
 #include "kensa/cli.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -53,54 +52,17 @@ static bool rule_json(cJSON *arr, const ks_rule *r, const ks_baseline *b)
 
 int ks_cmd_rules(int argc, char **argv, const ks_cli_env *env)
 {
-    static const struct option opts[] = {
-        {"baselines-dir", required_argument, NULL, 'd'},
-        {"baseline", required_argument, NULL, 'b'},
-        {"control", required_argument, NULL, 'c'},
-        {"format", required_argument, NULL, 'f'},
-        {"lang", required_argument, NULL, 'l'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *dir_flag = NULL, *format = "text", *spec = NULL, *control = NULL;
-    bool ja = ks_cli_lang_ja_default();
-    char msg[KS_ERROR_MSG_MAX + 64];
-    int c;
+    static const char *const formats[] = {"text", "json", NULL};
+    ks_cli_args a;
     (void)env;
-
-    optind = 0; /* full getopt reset: a process may run several subcommands */
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': dir_flag = optarg; break;
-        case 'b': spec = optarg; break;
-        case 'c': control = optarg; break;
-        case 'f': format = optarg; break;
-        case 'l':
-            if (strcmp(optarg, "en") != 0 && strcmp(optarg, "ja") != 0) {
-                snprintf(msg, sizeof msg, "rules: --lang must be en or ja, not \"%s\"", optarg);
-                return ks_cli_fail(msg);
-            }
-            ja = strcmp(optarg, "ja") == 0;
-            break;
-        case 'h': fputs(usage, stdout); return KS_EXIT_OK;
-        case ':':
-            snprintf(msg, sizeof msg, "rules: %s needs a value", argv[optind - 1]);
-            return ks_cli_fail(msg);
-        default:
-            snprintf(msg, sizeof msg, "rules: unknown option %s (see kensa rules --help)",
-                     argv[optind - 1]);
-            return ks_cli_fail(msg);
-        }
-    }
-    if (optind < argc) {
-        snprintf(msg, sizeof msg, "rules: unexpected argument \"%s\"", argv[optind]);
-        return ks_cli_fail(msg);
-    }
-    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-        snprintf(msg, sizeof msg, "rules: --format must be text or json, not \"%s\"", format);
-        return ks_cli_fail(msg);
-    }
+    int pc = ks_cli_parse_args(&a, "rules", usage,
+                               KS_CLI_OPT_BASELINE | KS_CLI_OPT_CONTROL | KS_CLI_NO_ARGS, formats,
+                               argc, argv);
+    if (pc != KS_CLI_CONTINUE)
+        return pc;
+    const char *dir_flag = a.dir, *format = a.format, *spec = a.baseline, *control = a.control;
+    bool ja = a.ja;
+    char msg[KS_ERROR_MSG_MAX + 64];
 
     char dir[PATH_MAX];
     ks_error err;

@@ -10,7 +10,6 @@
  */
 #include "kensa/cli.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -251,52 +250,15 @@ static void write_json(ks_buf *o, const ks_baseline *b, const row *rows, size_t 
 
 int ks_cmd_trace(int argc, char **argv, const ks_cli_env *env)
 {
-    static const struct option opts[] = {
-        {"baselines-dir", required_argument, NULL, 'd'},
-        {"baseline", required_argument, NULL, 'b'},
-        {"format", required_argument, NULL, 'f'},
-        {"lang", required_argument, NULL, 'l'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *dir_flag = NULL, *format = "csv", *spec = NULL;
-    bool ja = ks_cli_lang_ja_default();
-    char msg[KS_ERROR_MSG_MAX + 64];
-    int c;
+    static const char *const formats[] = {"csv", "json", "md", NULL};
+    ks_cli_args a;
     (void)env;
-
-    optind = 0; /* full getopt reset: a process may run several subcommands */
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': dir_flag = optarg; break;
-        case 'b': spec = optarg; break;
-        case 'f': format = optarg; break;
-        case 'l':
-            if (strcmp(optarg, "en") != 0 && strcmp(optarg, "ja") != 0) {
-                snprintf(msg, sizeof msg, "trace: --lang must be en or ja, not \"%s\"", optarg);
-                return ks_cli_fail(msg);
-            }
-            ja = strcmp(optarg, "ja") == 0;
-            break;
-        case 'h': fputs(usage, stdout); return KS_EXIT_OK;
-        case ':':
-            snprintf(msg, sizeof msg, "trace: %s needs a value", argv[optind - 1]);
-            return ks_cli_fail(msg);
-        default:
-            snprintf(msg, sizeof msg, "trace: unknown option %s (see kensa trace --help)",
-                     argv[optind - 1]);
-            return ks_cli_fail(msg);
-        }
-    }
-    if (optind < argc) {
-        snprintf(msg, sizeof msg, "trace: unexpected argument \"%s\"", argv[optind]);
-        return ks_cli_fail(msg);
-    }
-    if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0 && strcmp(format, "md") != 0) {
-        snprintf(msg, sizeof msg, "trace: --format must be csv, json or md, not \"%s\"", format);
-        return ks_cli_fail(msg);
-    }
+    int pc = ks_cli_parse_args(&a, "trace", usage, KS_CLI_OPT_BASELINE | KS_CLI_NO_ARGS, formats,
+                               argc, argv);
+    if (pc != KS_CLI_CONTINUE)
+        return pc;
+    const char *dir_flag = a.dir, *format = a.format, *spec = a.baseline;
+    bool ja = a.ja;
     if (!spec)
         return ks_cli_fail("trace: which baseline? (usage: kensa trace --baseline B)");
 
