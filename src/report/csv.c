@@ -15,12 +15,11 @@
  * with the number of findings.
  */
 #include "kensa/reporter.h"
+#include "report_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* The cJSON writer of finding_json.c (src/report has no private header). */
-void ks_report_put_value(ks_buf *out, const cJSON *v, int expand, int indent);
 
 static const char *const columns[] = {
     "scan_id", "baseline", "status", "severity", "rule", "title", "controls", "provider",

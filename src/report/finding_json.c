@@ -7,12 +7,12 @@
  * and must not be able to break the document or the one-finding-per-line
  * layout.
  *
- * This file also holds ks_report_put_value, the cJSON writer json_report.c
- * uses too (declared in both files: report.h is the fixed public contract and
- * src/report has no private header).
+ * This file also holds ks_report_put_value, the cJSON writer the other
+ * writers use too (declared in report_internal.h).
  */
 #include "kensa/report.h"
 #include "kensa/waiver.h"
+#include "report_internal.h"
 
 #include <assert.h>
 #include <math.h>
@@ -23,7 +23,6 @@
  * should point at a value, not copy a whole policy document into every line. */
 #define OBSERVED_MAX 4096
 
-void ks_report_put_value(ks_buf *out, const cJSON *v, int expand, int indent);
 
 /* Append a string literal without a strlen: this file runs per finding. */
 #define PUT_LIT(out, lit) ks_buf_append((out), (lit), sizeof(lit) - 1)

@@ -7,13 +7,12 @@
  * per-rule lookup table stays in memory, never the findings.
  */
 #include "kensa/report.h"
+#include "report_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Defined in finding_json.c: writes a cJSON value, expanding `expand` levels. */
-void ks_report_put_value(ks_buf *out, const cJSON *v, int expand, int indent);
 
 struct ks_report_json {
     FILE *f;

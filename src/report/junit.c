@@ -21,13 +21,12 @@
  * replaced by U+FFFD.
  */
 #include "kensa/reporter.h"
+#include "report_internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The cJSON writer of finding_json.c (src/report has no private header). */
-void ks_report_put_value(ks_buf *out, const cJSON *v, int expand, int indent);
 
 enum { K_PASS, K_FAIL, K_ERROR, K_SKIP, K_COUNT };
 

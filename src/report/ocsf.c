@@ -21,15 +21,10 @@
 
 #include "kensa/buf.h"
 #include "kensa/timeutil.h"
+#include "report_internal.h"
 
 #define OCSF_VERSION "1.1.0"
 
-/* Defined in sarif.c (src/report has no private header). */
-int ks_report_fingerprint(char hex[65], ks_buf *tmp, const cJSON *finding);
-void ks_report_put_safe_string(ks_buf *out, ks_buf *tmp, const char *s);
-void ks_report_put_safe_value(ks_buf *out, ks_buf *tmp, const cJSON *v);
-void ks_report_message(ks_buf *msg, const char *title, const cJSON *finding);
-const char *ks_report_text(const ks_text *t, const char *lang);
 
 /* lit must be a string literal ("" lit refuses anything else) */
 #define PUT_LIT(out, lit) ks_buf_append((out), "" lit, sizeof(lit) - 1)

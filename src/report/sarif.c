@@ -12,9 +12,8 @@
  * or notification per line keeps the file greppable and diffable.
  *
  * This file also holds the helpers ocsf.c shares (the finding fingerprint, the
- * hostile-text-safe JSON writers, the one-line message), declared in both
- * files as finding_json.c does: reporter.h is the fixed contract and
- * src/report has no private header.
+ * hostile-text-safe JSON writers, the one-line message), declared in
+ * report_internal.h.
  */
 #include "kensa/reporter.h"
 
@@ -26,6 +25,7 @@
 #include <openssl/evp.h>
 
 #include "kensa/buf.h"
+#include "report_internal.h"
 
 #define SARIF_SCHEMA                                                                               \
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json"
@@ -35,12 +35,6 @@
  * in properties). */
 #define MESSAGE_MAX 4096
 
-/* Shared with ocsf.c (see the head comment). */
-int ks_report_fingerprint(char hex[65], ks_buf *tmp, const cJSON *finding);
-void ks_report_put_safe_string(ks_buf *out, ks_buf *tmp, const char *s);
-void ks_report_put_safe_value(ks_buf *out, ks_buf *tmp, const cJSON *v);
-void ks_report_message(ks_buf *msg, const char *title, const cJSON *finding);
-const char *ks_report_text(const ks_text *t, const char *lang);
 
 /* lit must be a string literal ("" lit refuses anything else) */
 #define PUT_LIT(out, lit) ks_buf_append((out), "" lit, sizeof(lit) - 1)
