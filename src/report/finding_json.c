@@ -36,7 +36,7 @@ static void put_indent(ks_buf *out, int indent)
 /* The same text cJSON_PrintUnformatted gives for the numbers kensa meets
  * (integers, ports, short decimals), so an observed value survives the parse
  * and re-serialisation unchanged. */
-static void put_number(ks_buf *out, double d)
+void ks_report_put_number(ks_buf *out, double d)
 {
     if (!isfinite(d)) {
         PUT_LIT(out, "null"); /* JSON has no NaN or infinity */
@@ -71,7 +71,7 @@ void ks_report_put_value(ks_buf *out, const cJSON *v, int expand, int indent)
     } else if (cJSON_IsFalse(v)) {
         PUT_LIT(out, "false");
     } else if (cJSON_IsNumber(v)) {
-        put_number(out, v->valuedouble);
+        ks_report_put_number(out, v->valuedouble);
     } else if (cJSON_IsString(v) || cJSON_IsRaw(v)) {
         /* Raw text is unvalidated: quoting it is the only safe embedding. */
         ks_buf_json_string(out, v->valuestring);

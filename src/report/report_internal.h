@@ -11,6 +11,9 @@
 /* finding_json.c: write a cJSON value, expanding `expand` levels onto their own
  * lines at `indent` (0 = compact). */
 void ks_report_put_value(ks_buf *out, const cJSON *v, int expand, int indent);
+/* finding_json.c: a JSON number as cJSON writes the numbers kensa meets
+ * (integers without ".0", shortest exact form otherwise; NaN/infinity: null). */
+void ks_report_put_number(ks_buf *out, double d);
 
 /* sarif.c: the finding's stable identity, SHA-256 (lower-case hex) of the rule
  * id and the resource's provider, account, region, type and id; 0 or <0. */

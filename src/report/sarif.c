@@ -114,25 +114,6 @@ void ks_report_put_safe_string(ks_buf *out, ks_buf *tmp, const char *s)
     ks_buf_append(out, p + run, n - run);
 }
 
-/* The number as cJSON_PrintUnformatted writes it, so an observed value keeps
- * its text through the side file and this report. */
-static void put_number(ks_buf *out, double d)
-{
-    if (!isfinite(d)) {
-        PUT_LIT(out, "null");
-        return;
-    }
-    if (d == floor(d) && fabs(d) < 1e15) {
-        ks_buf_printf(out, "%.0f", d == 0 ? 0.0 : d);
-        return;
-    }
-    char t[40];
-    snprintf(t, sizeof t, "%1.15g", d);
-    if (strtod(t, NULL) != d)
-        snprintf(t, sizeof t, "%1.17g", d);
-    ks_buf_puts(out, t);
-}
-
 /* v as compact JSON, every string and key through ks_report_put_safe_string.
  * Depth is bounded by cJSON's parse nesting limit (the side file is parsed). */
 void ks_report_put_safe_value(ks_buf *out, ks_buf *tmp, const cJSON *v)
@@ -144,7 +125,7 @@ void ks_report_put_safe_value(ks_buf *out, ks_buf *tmp, const cJSON *v)
     } else if (cJSON_IsFalse(v)) {
         PUT_LIT(out, "false");
     } else if (cJSON_IsNumber(v)) {
-        put_number(out, v->valuedouble);
+        ks_report_put_number(out, v->valuedouble);
     } else if (cJSON_IsString(v)) {
         ks_report_put_safe_string(out, tmp, v->valuestring);
     } else {
