@@ -17,7 +17,6 @@
  */
 #include "kensa/reporter.h"
 
-#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
