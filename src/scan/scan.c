@@ -166,22 +166,19 @@ static const ks_query_result *pending_query(void *ud, size_t slot, const ks_reso
     return &pending;
 }
 
-/* Does r's verdict on the current resource wait on a query? Logic is
- * three-valued and monotone, so a verdict reached with every query unknown is
- * the verdict whatever the queries answer: only an unknown one must wait. */
-static bool waits_on_query(ks_eval_ctx *ctx, const ks_prule *r)
-{
-    ks_eval_ctx_set_queries(ctx, pending_query, NULL);
-    ks_tri a = r->applies ? ks_cond_eval(ctx, r->applies) : KS_TRI_TRUE;
-    ks_tri c = a == KS_TRI_TRUE ? ks_cond_eval(ctx, r->cond) : a;
-    return c == KS_TRI_UNKNOWN;
-}
-
-static void judge(scan *s, ks_eval_ctx *ctx, batch *b, const ks_prule *r, const ks_resource *res)
+/* Judge r on res and write the finding. With defer_unknown (rules that use a
+ * query, while the stream is still running and every query reads as pending),
+ * an ERROR is not written and false is returned: the verdict may only be
+ * waiting on a query. Logic is three-valued and monotone, so any other verdict
+ * reached with the queries unknown is the verdict whatever they answer. */
+static bool judge(scan *s, ks_eval_ctx *ctx, batch *b, const ks_prule *r, const ks_resource *res,
+                  bool defer_unknown)
 {
     char msg[KS_ERROR_MSG_MAX];
     ks_finding f;
     ks_program_judge(s->p, r, ctx, res, &f, msg, sizeof msg);
+    if (defer_unknown && f.status == KS_STATUS_ERROR)
+        return false;
     if (f.status == KS_STATUS_FAIL && s->o->waivers) {
         const ks_waiver *w = ks_waivers_match(s->o->waivers, f.rule->id, res, s->o->now);
         if (w) {
@@ -191,6 +188,7 @@ static void judge(scan *s, ks_eval_ctx *ctx, batch *b, const ks_prule *r, const 
         }
     }
     emit(b, &f);
+    return true;
 }
 
 /* Judge res with its type's rules. Before the end of the stream, a rule whose
@@ -206,25 +204,27 @@ static void process_resource(scan *s, ks_eval_ctx *ctx, batch *b, ks_resource *r
     }
     if (final) {
         for (size_t i = 0; i < n_only; i++)
-            judge(s, ctx, b, &s->p->rules[only[i]], res);
+            judge(s, ctx, b, &s->p->rules[only[i]], res, false);
         return;
     }
     record_hits(s, ctx, b, res);
     const ks_ptype *t = ks_program_type(s->p, res->type);
     if (!t)
         return;
+    if (t->deferred)
+        ks_eval_ctx_set_queries(ctx, pending_query, NULL);
     size_t *wait = NULL, n_wait = 0;
     for (size_t i = 0; i < t->n; i++) {
         const ks_prule *r = &s->p->rules[t->rules[i]];
-        if (r->deferred && waits_on_query(ctx, r)) {
-            size_t *nw = realloc(wait, (n_wait + 1) * sizeof *nw);
-            if (nw) {
-                wait = nw;
-                wait[n_wait++] = t->rules[i];
-                continue;
-            }
+        if (judge(s, ctx, b, r, res, r->deferred))
+            continue;
+        size_t *nw = realloc(wait, (n_wait + 1) * sizeof *nw);
+        if (!nw) { /* cannot keep it for the end: its unknown verdict is the answer */
+            judge(s, ctx, b, r, res, false);
+            continue;
         }
-        judge(s, ctx, b, r, res);
+        wait = nw;
+        wait[n_wait++] = t->rules[i];
     }
     if (n_wait && grow((void **)&b->deferred, &b->cap_def, b->n_def + 1, sizeof *b->deferred)) {
         b->deferred[b->n_def++] = (deferred_res){.json = res->json, .rules = wait, .n = n_wait};
